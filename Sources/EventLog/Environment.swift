@@ -1,0 +1,107 @@
+import CLMDB
+import Foundation
+
+/// One LMDB environment (a store directory) and its named databases.
+///
+/// The map grows on demand. Growing needs no transaction open in this process, so every
+/// transaction holds `gate` shared and a resize holds it exclusively.
+final class Environment: @unchecked Sendable {
+    let path: String
+    let pointer: OpaquePointer
+    private var gate = pthread_rwlock_t()
+    private(set) var mapSize: Int
+
+    init(path: String, mapSize: Int, maxReaders: UInt32, maxDatabases: UInt32) throws {
+        self.path = path
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create", path: path)
+        guard let env else { throw LogError.lmdb(code: -1, operation: "mdb_env_create") }
+        do {
+            try check(mdb_env_set_maxdbs(env, maxDatabases), "mdb_env_set_maxdbs", path: path)
+            try check(mdb_env_set_maxreaders(env, maxReaders), "mdb_env_set_maxreaders", path: path)
+            try check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize", path: path)
+            let flags = UInt32(MDB_NOTLS)
+            let rc = mdb_env_open(env, path, flags, 0o644)
+            if rc == EAGAIN || rc == EBUSY { throw LogError.locked(path: path) }
+            if rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH || rc == MDB_CORRUPTED {
+                throw LogError.corrupted("\(path) is not a readable LMDB store")
+            }
+            try check(rc, "opening \(path)", path: path)
+            var dead: Int32 = 0
+            mdb_reader_check(env, &dead)
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.pointer = env
+        var info = MDB_envinfo()
+        mdb_env_info(env, &info)
+        self.mapSize = max(mapSize, info.me_mapsize)
+        var attributes = pthread_rwlockattr_t()
+        pthread_rwlockattr_init(&attributes)
+        #if os(Linux)
+        pthread_rwlockattr_setkind_np(&attributes, Int32(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP))
+        #endif
+        pthread_rwlock_init(&gate, &attributes)
+        pthread_rwlockattr_destroy(&attributes)
+    }
+
+    deinit {
+        mdb_env_close(pointer)
+        pthread_rwlock_destroy(&gate)
+    }
+
+    /// Runs `body` with the gate held shared: transactions may be open.
+    func shared<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_rwlock_rdlock(&gate)
+        defer { pthread_rwlock_unlock(&gate) }
+        return try body()
+    }
+
+    /// Doubles the map unless another thread already grew it past `seenSize`.
+    func grow(from seenSize: Int) throws {
+        pthread_rwlock_wrlock(&gate)
+        defer { pthread_rwlock_unlock(&gate) }
+        guard mapSize <= seenSize else { return }
+        let newSize = mapSize * 2
+        try check(mdb_env_set_mapsize(pointer, newSize), "growing the map to \(newSize) bytes", path: path)
+        mapSize = newSize
+    }
+
+    /// Adopts a map size another process chose (after `MDB_MAP_RESIZED`).
+    func adoptResizedMap() throws {
+        pthread_rwlock_wrlock(&gate)
+        defer { pthread_rwlock_unlock(&gate) }
+        try check(mdb_env_set_mapsize(pointer, 0), "adopting the resized map", path: path)
+        var info = MDB_envinfo()
+        mdb_env_info(pointer, &info)
+        mapSize = info.me_mapsize
+    }
+
+    /// Clears reader slots left by crashed processes; returns how many were cleared.
+    @discardableResult
+    func clearStaleReaders() -> Int {
+        var dead: Int32 = 0
+        mdb_reader_check(pointer, &dead)
+        return Int(dead)
+    }
+
+    /// Begins a transaction, adopting another process's map growth when LMDB asks for it.
+    func begin(readOnly: Bool, parent: OpaquePointer? = nil) throws -> OpaquePointer {
+        var txn: OpaquePointer?
+        let rc = mdb_txn_begin(pointer, parent, readOnly ? UInt32(MDB_RDONLY) : 0, &txn)
+        if rc == MDB_READERS_FULL, clearStaleReaders() > 0 {
+            return try begin(readOnly: readOnly, parent: parent)
+        }
+        if rc == MDB_MAP_RESIZED { throw LogError.mapResized }
+        try check(rc, readOnly ? "beginning a read transaction" : "beginning a write transaction", path: path)
+        return txn!
+    }
+}
+
+extension LogError {
+    /// Internal signal: another process grew the map; adopt it and retry.
+    static let mapResized = LogError.lmdb(code: MDB_MAP_RESIZED, operation: "begin")
+    /// Internal signal: the map is full; grow it and retry.
+    static let mapFull = LogError.lmdb(code: MDB_MAP_FULL, operation: "write")
+}

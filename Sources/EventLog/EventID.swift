@@ -1,0 +1,93 @@
+/// A 16-byte event identifier (a UUID), the key of the log's id index.
+public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// Parses the canonical 8-4-4-4-12 hex form, in either case.
+    public init?(_ text: some StringProtocol) {
+        var high: UInt64 = 0, low: UInt64 = 0, nibbles = 0
+        for (offset, byte) in text.utf8.enumerated() {
+            if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = byte &- UInt8(ascii: "A") &+ 10
+            default: return nil
+            }
+            if nibbles < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
+            nibbles += 1
+            guard nibbles <= 32 else { return nil }
+        }
+        guard nibbles == 32 else { return nil }
+        self.init(high: high, low: low)
+    }
+
+    /// A random version-4 UUID.
+    public static func random() -> EventID {
+        var generator = SystemRandomNumberGenerator()
+        return random(using: &generator)
+    }
+
+    /// A version-4 UUID drawn from `generator` (deterministic for a seeded generator).
+    public static func random(using generator: inout some RandomNumberGenerator) -> EventID {
+        let high = (generator.next() & ~0xF000) | 0x4000
+        let low = (generator.next() & ~(0xC000 << 48)) | (0x8000 << 48)
+        return EventID(high: high, low: low)
+    }
+
+    /// The 16 big-endian bytes, the key in the id index.
+    public var bytes: [UInt8] {
+        var result = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 {
+            result[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
+            result[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
+        }
+        return result
+    }
+
+    init(bytes: UnsafeRawBufferPointer) {
+        self.init(high: bytes.loadBigEndian(UInt64.self, at: 0), low: bytes.loadBigEndian(UInt64.self, at: 8))
+    }
+
+    /// Lowercase 8-4-4-4-12 form.
+    public var description: String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var out = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    buffer[out] = UInt8(ascii: "-"); out += 1
+                }
+                let word = nibble < 16 ? high : low
+                let shift = UInt64(60 - 4 * (nibble % 16))
+                buffer[out] = hex[Int((word >> shift) & 0xF)]; out += 1
+            }
+            return out
+        }
+    }
+
+    public static func < (a: EventID, b: EventID) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
+
+extension UnsafeRawBufferPointer {
+    @inline(__always)
+    func loadBigEndian<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) -> T {
+        T(bigEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+}
+
+extension Array where Element == UInt8 {
+    @inline(__always)
+    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}

@@ -1,0 +1,244 @@
+import CLMDB
+import Crypto
+import Foundation
+
+/// A secondary index the caller defines: its name and, for an index whose keys hold many
+/// values of one fixed size (kept sorted, read a page at a time), that size.
+public struct IndexSpec: Hashable, Sendable {
+    public let name: String
+    public let fixedValueSize: Int?
+
+    public init(name: String, fixedValueSize: Int? = nil) {
+        self.name = name
+        self.fixedValueSize = fixedValueSize
+    }
+}
+
+/// An open secondary index.
+public struct LogIndex: Sendable {
+    let dbi: MDB_dbi
+    public let spec: IndexSpec
+}
+
+/// One entry a caller writes into a secondary index for an event.
+public struct IndexEntry: Sendable {
+    public let index: LogIndex
+    public let key: [UInt8]
+    public let value: [UInt8]
+
+    public init(_ index: LogIndex, key: [UInt8], value: [UInt8]) {
+        self.index = index
+        self.key = key
+        self.value = value
+    }
+}
+
+/// How to open a log.
+public struct LogOptions: Sendable {
+    /// The map's first size; it doubles whenever it fills.
+    public var initialMapSize: Int = 64 << 20
+    /// Concurrent read transactions across all processes.
+    public var maxReaders: UInt32 = 510
+    /// The secondary indexes the caller maintains.
+    public var indexes: [IndexSpec] = []
+
+    public init(initialMapSize: Int = 64 << 20, maxReaders: UInt32 = 510, indexes: [IndexSpec] = []) {
+        self.initialMapSize = initialMapSize
+        self.maxReaders = maxReaders
+        self.indexes = indexes
+    }
+}
+
+struct Databases: Sendable {
+    let log: MDB_dbi
+    let ids: MDB_dbi
+    let meta: MDB_dbi
+    let indexes: [String: LogIndex]
+}
+
+enum MetaKey {
+    static let format = Array("format".utf8)
+    static let head = Array("head".utf8)
+}
+
+/// The append-only event log: positions, the id index, the hash chain and the caller's
+/// secondary indexes, in one LMDB environment. Knows nothing of what the events mean.
+///
+/// Open one `EventLog` per store and process and share it; see Concurrency.md.
+public final class EventLog: Sendable {
+    /// The format this program writes; a store with a newer one is refused.
+    public static let formatVersion: UInt32 = 1
+
+    public let path: String
+    let environment: Environment
+    let databases: Databases
+
+    /// Opens (creating when needed) the store in directory `path`.
+    public init(path: String, options: LogOptions = LogOptions()) throws {
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw LogError.io("cannot create store directory \(path): \(error.localizedDescription)")
+        }
+        environment = try Environment(
+            path: path, mapSize: options.initialMapSize, maxReaders: options.maxReaders,
+            maxDatabases: UInt32(3 + options.indexes.count))
+        databases = try Self.openDatabases(environment, indexes: options.indexes)
+    }
+
+    private static func openDatabases(_ environment: Environment, indexes: [IndexSpec]) throws -> Databases {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let seen = environment.mapSize
+            do {
+                return try environment.shared { () throws -> Databases in
+                    let txn = try environment.begin(readOnly: false)
+                    do {
+                        func open(_ name: String, _ flags: Int32) throws -> MDB_dbi {
+                            var dbi = MDB_dbi()
+                            try check(mdb_dbi_open(txn, name, UInt32(flags | MDB_CREATE), &dbi), "opening database \(name)")
+                            return dbi
+                        }
+                        let log = try open("log", 0)
+                        let ids = try open("ids", 0)
+                        let meta = try open("meta", 0)
+                        var opened: [String: LogIndex] = [:]
+                        for spec in indexes {
+                            let flags = spec.fixedValueSize == nil ? 0 : MDB_DUPSORT | MDB_DUPFIXED
+                            opened[spec.name] = LogIndex(dbi: try open("index." + spec.name, flags), spec: spec)
+                        }
+                        let databases = Databases(log: log, ids: ids, meta: meta, indexes: opened)
+                        let reader = ReadTransaction(txn: txn, databases: databases)
+                        if let format = try reader.get(meta, key: MetaKey.format) {
+                            let found = format.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) }
+                            guard found <= formatVersion else {
+                                throw LogError.unsupportedFormat(found: found, supported: formatVersion)
+                            }
+                        } else {
+                            var value: [UInt8] = []
+                            value.appendBigEndian(formatVersion)
+                            try WriteTransaction.put(txn, meta, key: MetaKey.format, value: value, flags: 0)
+                        }
+                        let rc = mdb_txn_commit(txn)
+                        if rc == MDB_MAP_FULL { throw LogError.mapFull }
+                        try check(rc, "creating the store", path: environment.path)
+                        return databases
+                    } catch {
+                        mdb_txn_abort(txn)
+                        throw error
+                    }
+                }
+            } catch LogError.mapFull where attempt < 64 {
+                try environment.grow(from: seen)
+            } catch LogError.mapResized where attempt < 64 {
+                try environment.adoptResizedMap()
+            }
+        }
+    }
+
+    /// The secondary index named `name` (declared in the options).
+    public func index(_ name: String) -> LogIndex {
+        guard let index = databases.indexes[name] else { preconditionFailure("index \(name) was not declared") }
+        return index
+    }
+
+    /// Lends a read transaction to `body`; it sees one consistent snapshot and never blocks writers.
+    public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
+        while true {
+            do {
+                return try environment.shared {
+                    let txn = try environment.begin(readOnly: true)
+                    defer { mdb_txn_abort(txn) }
+                    return try body(ReadTransaction(txn: txn, databases: databases))
+                }
+            } catch LogError.mapResized {
+                try environment.adoptResizedMap()
+            }
+        }
+    }
+
+    /// Lends a write transaction to `body` and commits it durably when `body` returns; aborts
+    /// when it throws. When the map fills, the map grows and `body` runs again from the start,
+    /// so `body` must not change anything outside the transaction. Synchronous by design: an
+    /// LMDB write transaction must begin and end on one thread.
+    public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let seen = environment.mapSize
+            do {
+                return try environment.shared {
+                    let txn = try environment.begin(readOnly: false)
+                    let writer: WriteTransaction
+                    do {
+                        writer = try WriteTransaction(txn: txn, databases: databases, parent: nil)
+                    } catch {
+                        mdb_txn_abort(txn)
+                        throw error
+                    }
+                    let result: T
+                    do {
+                        result = try body(writer)
+                        if writer.mapFull { throw LogError.mapFull }
+                        try writer.storeHead()
+                    } catch {
+                        mdb_txn_abort(txn)
+                        throw writer.mapFull ? LogError.mapFull : error
+                    }
+                    let rc = mdb_txn_commit(txn)
+                    if rc == MDB_MAP_FULL { throw LogError.mapFull }
+                    try check(rc, "committing", path: path)
+                    return result
+                }
+            } catch LogError.mapFull where attempt < 64 {
+                try environment.grow(from: seen)
+            } catch LogError.mapResized where attempt < 64 {
+                try environment.adoptResizedMap()
+            }
+        }
+    }
+
+    /// The newest position and hash.
+    public func head() throws -> Head { try read { try $0.head() } }
+
+    /// Clears reader slots of crashed processes; returns how many there were.
+    @discardableResult
+    public func clearStaleReaders() -> Int { environment.clearStaleReaders() }
+
+    /// The current size of the memory map in bytes.
+    public var mapSize: Int { environment.mapSize }
+
+    /// A consistent, compacted copy of the store in a new directory `destination`, taken
+    /// while others read and write. A failed copy leaves nothing behind.
+    public func backup(to destination: String) throws {
+        let files = FileManager.default
+        if files.fileExists(atPath: destination) {
+            let contents = (try? files.contentsOfDirectory(atPath: destination)) ?? ["?"]
+            guard contents.isEmpty else { throw LogError.io("backup destination \(destination) exists and is not empty") }
+            try? files.removeItem(atPath: destination)
+        }
+        let partial = destination + ".partial-\(getpid())"
+        try? files.removeItem(atPath: partial)
+        do {
+            try files.createDirectory(atPath: partial, withIntermediateDirectories: true)
+            try environment.shared { () throws in
+                try check(mdb_env_copy2(environment.pointer, partial, UInt32(MDB_CP_COMPACT)), "copying to \(partial)", path: partial)
+            }
+            try files.moveItem(atPath: partial, toPath: destination)
+        } catch {
+            try? files.removeItem(atPath: partial)
+            if let error = error as? LogError { throw error }
+            throw LogError.io("backup to \(destination) failed: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// SHA-256(previous hash ‖ bytes): one link of the chain.
+func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
+    var hasher = SHA256()
+    hasher.update(data: previous)
+    hasher.update(data: bytes)
+    return Array(hasher.finalize())
+}

@@ -1,0 +1,91 @@
+/// A position in the log: 1, 2, 3 … in append order.
+public typealias Position = UInt64
+
+/// Milliseconds since 1970-01-01T00:00:00Z: the log's recorded time.
+public typealias Milliseconds = Int64
+
+/// An event as the log keeps it: its position, recorded time, chain hash, id and the bytes
+/// the caller rendered (the log never interprets them).
+public struct StoredEvent: Sendable {
+    public let position: Position
+    public let recorded: Milliseconds
+    public let hash: [UInt8]
+    public let id: EventID
+    public let bytes: [UInt8]
+
+    /// Layout of a stored value: recorded (8, big-endian) | hash (32) | id (16) | bytes.
+    static let headerSize = 56
+
+    init(position: Position, recorded: Milliseconds, hash: [UInt8], id: EventID, bytes: [UInt8]) {
+        self.position = position
+        self.recorded = recorded
+        self.hash = hash
+        self.id = id
+        self.bytes = bytes
+    }
+
+    init(position: Position, stored: UnsafeRawBufferPointer) {
+        self.position = position
+        self.recorded = stored.loadBigEndian(Int64.self, at: 0)
+        self.hash = Array(stored[8..<40])
+        self.id = EventID(bytes: UnsafeRawBufferPointer(rebasing: stored[40..<56]))
+        self.bytes = Array(stored[56...])
+    }
+
+    var stored: [UInt8] {
+        var value: [UInt8] = []
+        value.reserveCapacity(Self.headerSize + bytes.count)
+        value.appendBigEndian(recorded)
+        value += hash
+        value += id.bytes
+        value += bytes
+        return value
+    }
+
+    /// The hash as lowercase hex.
+    public var hashHex: String { hex(hash) }
+}
+
+/// The newest event's position, hash and recorded time (position 0 for an empty log).
+public struct Head: Equatable, Sendable {
+    public let position: Position
+    public let hash: [UInt8]
+    public let recorded: Milliseconds
+
+    public static let empty = Head(position: 0, hash: [UInt8](repeating: 0, count: 32), recorded: 0)
+
+    init(position: Position, hash: [UInt8], recorded: Milliseconds) {
+        self.position = position
+        self.hash = hash
+        self.recorded = recorded
+    }
+
+    init(stored: UnsafeRawBufferPointer) {
+        self.init(
+            position: stored.loadBigEndian(UInt64.self, at: 0),
+            hash: Array(stored[8..<40]),
+            recorded: stored.loadBigEndian(Int64.self, at: 40))
+    }
+
+    var stored: [UInt8] {
+        var value: [UInt8] = []
+        value.appendBigEndian(position)
+        value += hash
+        value.appendBigEndian(recorded)
+        return value
+    }
+
+    /// The hash as lowercase hex.
+    public var hashHex: String { hex(hash) }
+}
+
+/// Lowercase hex of some bytes.
+public func hex(_ bytes: some Sequence<UInt8>) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    for byte in bytes {
+        out.append(digits[Int(byte >> 4)])
+        out.append(digits[Int(byte & 0xF)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}

@@ -1,0 +1,119 @@
+import CLMDB
+import Foundation
+
+/// A write view of the log, valid only inside the closure that lends it.
+public final class WriteTransaction: ReadTransaction {
+    private(set) var currentHead: Head
+    /// The recorded time given to every event of this transaction.
+    public let recorded: Milliseconds
+    /// Set when any write hit `MDB_MAP_FULL`, even if the caller swallowed the error.
+    var mapFull = false
+    private let parent: WriteTransaction?
+
+    init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?) throws {
+        let stored = ReadTransaction(txn: txn, databases: databases)
+        let head: Head
+        if let parent { head = parent.currentHead } else { head = try stored.head() }
+        self.currentHead = head
+        self.parent = parent
+        let now = Milliseconds((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        self.recorded = parent?.recorded ?? max(now, head.recorded)
+        super.init(txn: txn, databases: databases)
+    }
+
+    override public func head() throws -> Head { currentHead }
+
+    /// Appends one event: gives it the next position and this transaction's recorded time,
+    /// lets `render` produce its bytes, extends the hash chain and indexes its id. An id
+    /// already in the log appends nothing and returns the stored event with `isNew` false.
+    public func append(
+        id: EventID, render: (Position, Milliseconds) throws -> [UInt8]
+    ) throws -> (event: StoredEvent, isNew: Bool) {
+        if let existing = try position(of: id), let event = try event(at: existing) {
+            return (event, false)
+        }
+        let position = currentHead.position + 1
+        let bytes = try render(position, recorded)
+        let hash = chainHash(previous: currentHead.hash, bytes: bytes)
+        let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
+        try write(databases.log, key: position.key, value: event.stored, flags: MDB_APPEND)
+        try write(databases.ids, key: id.bytes, value: position.key, flags: MDB_NOOVERWRITE)
+        currentHead = Head(position: position, hash: hash, recorded: recorded)
+        return (event, true)
+    }
+
+    /// Writes an entry into a secondary index. `appendDuplicate` promises the value sorts after
+    /// every value already under `key` (true for values that start with a new position).
+    public func put(_ value: [UInt8], forKey key: [UInt8], in index: LogIndex, appendDuplicate: Bool = false) throws {
+        if let size = index.spec.fixedValueSize {
+            precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
+        }
+        try write(index.dbi, key: key, value: value, flags: appendDuplicate ? MDB_APPENDDUP : 0)
+    }
+
+    /// Writes an `IndexEntry`.
+    public func put(_ entry: IndexEntry) throws {
+        try put(entry.value, forKey: entry.key, in: entry.index, appendDuplicate: entry.index.spec.fixedValueSize != nil)
+    }
+
+    /// Runs `body` in a nested transaction: if it throws, only its own writes are undone.
+    public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        var child: OpaquePointer?
+        try check(mdb_txn_begin(mdb_txn_env(txn), txn, 0, &child), "beginning a nested transaction")
+        let nested: WriteTransaction
+        do {
+            nested = try WriteTransaction(txn: child!, databases: databases, parent: self)
+        } catch {
+            mdb_txn_abort(child)
+            throw error
+        }
+        do {
+            let result = try body(nested)
+            if nested.mapFull { throw LogError.mapFull }
+            try check(mdb_txn_commit(child), "committing a nested transaction")
+            currentHead = nested.currentHead
+            return result
+        } catch {
+            if nested.mapFull { mapFull = true }
+            mdb_txn_abort(child)
+            throw error
+        }
+    }
+
+    func storeHead() throws {
+        guard parent == nil else { return }
+        let stored = try super.head()
+        if stored != currentHead {
+            try write(databases.meta, key: MetaKey.head, value: currentHead.stored, flags: 0)
+        }
+    }
+
+    private func write(_ dbi: MDB_dbi, key: [UInt8], value: [UInt8], flags: Int32) throws {
+        do {
+            try Self.put(txn, dbi, key: key, value: value, flags: UInt32(flags))
+        } catch {
+            if case .lmdb(let code, _)? = error as? LogError, code == MDB_MAP_FULL {
+                markMapFull()
+                throw LogError.mapFull
+            }
+            throw error
+        }
+    }
+
+    private func markMapFull() {
+        mapFull = true
+        parent?.markMapFull()
+    }
+
+    static func put(_ txn: OpaquePointer, _ dbi: MDB_dbi, key: [UInt8], value: [UInt8], flags: UInt32) throws {
+        let rc = key.withUnsafeBytes { k in
+            value.withUnsafeBytes { v in
+                var keyVal = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+                var dataVal = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+                return mdb_put(txn, dbi, &keyVal, &dataVal, flags)
+            }
+        }
+        if rc == MDB_MAP_FULL { throw LogError.lmdb(code: rc, operation: "mdb_put") }
+        try check(rc, "mdb_put")
+    }
+}
