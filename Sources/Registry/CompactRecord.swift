@@ -1,0 +1,102 @@
+import EventLog
+
+/// A fixed-size summary of one effective-event candidate, kept beside the day index so that
+/// reports never parse JSON: everything a projection needs, in 48 bytes.
+///
+/// Layout: position (8, big-endian, so a day's records sort by position) | original position (8)
+/// | origin (8) | original day (4) | type (1) | flags (1) | unused (2) | a | b | c (4 each).
+public struct CompactRecord: Sendable, Equatable {
+    static let size = 48
+    static let replacementFlag: UInt8 = 1
+
+    /// The position of the event this record came from (an original or a correction).
+    public var position: Position
+    /// The original event's position (equal to `position` unless this is a replacement).
+    public var original: Position
+    /// See `OriginCode`.
+    public var origin: UInt64
+    /// The original event's occurred day: the key of its supersessions in the targets index.
+    public var originalDay: Int32
+    public var type: EventType
+    public var flags: UInt8
+    /// Type-specific values (counts, codes), see `Store+Indexing.swift`.
+    public var a: UInt32
+    public var b: UInt32
+    public var c: UInt32
+
+    public var isReplacement: Bool { flags & Self.replacementFlag != 0 }
+
+    var bytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(Self.size)
+        out.appendBigEndian(position)
+        out.appendBigEndian(original)
+        out.appendBigEndian(origin)
+        out.appendBigEndian(UInt32(bitPattern: originalDay))
+        out.append(type.code)
+        out.append(flags)
+        out.append(0)
+        out.append(0)
+        out.appendBigEndian(a)
+        out.appendBigEndian(b)
+        out.appendBigEndian(c)
+        return out
+    }
+
+    @inline(__always)
+    init(_ raw: UnsafeRawBufferPointer, at offset: Int = 0) {
+        @inline(__always) func u64(_ o: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + o, as: UInt64.self)) }
+        @inline(__always) func u32(_ o: Int) -> UInt32 { UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: offset + o, as: UInt32.self)) }
+        position = u64(0)
+        original = u64(8)
+        origin = u64(16)
+        originalDay = Int32(bitPattern: u32(24))
+        type = EventType(code: raw[offset + 28]) ?? .retraction
+        flags = raw[offset + 29]
+        a = u32(32)
+        b = u32(36)
+        c = u32(40)
+    }
+
+    init(position: Position, original: Position, origin: UInt64, originalDay: Day, type: EventType, flags: UInt8 = 0, a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0) {
+        self.position = position
+        self.original = original
+        self.origin = origin
+        self.originalDay = originalDay.ordinal
+        self.type = type
+        self.flags = flags
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
+    /// Reads only the position of the record at `offset` (the first 8 bytes).
+    @inline(__always)
+    static func position(in raw: UnsafeRawBufferPointer, at offset: Int) -> Position {
+        UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+}
+
+/// How a compact record encodes an origin: 0 unknown, an SCB code as its number, an
+/// organisation as a flag bit plus the position of the event that first named it.
+enum OriginCode {
+    static let organisationBit: UInt64 = 1 << 63
+    static let unknown: UInt64 = 0
+
+    static func municipality(_ m: Municipality) -> UInt64 { UInt64(m.code)! }
+    static func isOrganisation(_ code: UInt64) -> Bool { code & organisationBit != 0 }
+}
+
+extension Array where Element == UInt8 {
+    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}
+
+extension Position {
+    var bigEndianBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.appendBigEndian(self)
+        return out
+    }
+}

@@ -1,0 +1,144 @@
+import EventLog
+
+extension Event {
+    /// The canonical JSON of §6 for this event at `seq`, recorded at `recorded`: what the hash covers.
+    public func canonical(seq: Position, recorded: Milliseconds) -> [UInt8] {
+        var object = canonicalObject()
+        object.set("seq", Int64(seq))
+        object.set("recorded", Timestamp.rfc3339(recorded))
+        return object.bytes
+    }
+
+    func canonicalObject() -> CanonicalObject {
+        var object = CanonicalObject()
+        object.set("type", type.rawValue)
+        if let id { object.set("id", id.description) }
+        object.set("occurred", occurred.description)
+        object.set("by", by)
+        object.set("note", note)
+        switch fact {
+        case .visit(let v):
+            v.origin.write(to: &object)
+            object.set("school", v.school)
+            object.set("theme", v.theme)
+            object.set("pupils", v.pupils)
+            object.set("teachers", v.teachers)
+        case .training(let t):
+            t.origin.write(to: &object)
+            object.set("programme", t.programme)
+            object.set("participants", t.participants)
+            object.set("days", t.days.description)
+        case .publicVisit(let p):
+            p.origin.write(to: &object)
+            object.set("children", p.children)
+            object.set("adults", p.adults)
+        case .conference(let c):
+            c.origin.write(to: &object)
+            object.set("name", c.name)
+            object.set("participants", c.participants)
+        case .lecture(let l):
+            l.origin.write(to: &object)
+            object.set("title", l.title)
+            object.set("attendees", l.attendees)
+        case .mcCase(let c):
+            object.set("case", c.caseID)
+            object.set("municipality", c.municipality.code)
+            object.set("service", c.service.rawValue)
+            object.set("gender", c.gender?.rawValue)
+        case .outcome(let o):
+            object.set("case", o.caseID)
+            object.set("municipality", o.municipality.code)
+            object.set("outcome", o.outcome.rawValue)
+        case .grant(let g):
+            object.set("grant", g.grant)
+            object.set("project", g.project)
+            object.set("applicant", g.applicant)
+            object.set("area", g.area.rawValue)
+            object.set("municipality", g.municipality?.code)
+            object.set("amount_sek", g.amountSEK)
+            object.set("decision", g.decision.rawValue)
+            object.set("funding", g.funding?.rawValue)
+        case .membership(let m):
+            object.set("unit", m.unit.rawValue)
+            object.set("municipality", m.municipality.code)
+            object.set("role", m.role.rawValue)
+            object.set("from", m.from.description)
+            object.set("to", m.to?.description)
+        case .retraction(let r):
+            object.set("target", r.target.description)
+            object.set("reason", r.reason)
+        case .correction(let c):
+            object.set("target", c.target.description)
+            object.set("reason", c.reason)
+            object.set("replacement", c.replacement.canonicalObject())
+        }
+        return object
+    }
+
+    /// The JSON object of this event without log fields (for display and API input).
+    public var json: String { String(decoding: canonicalObject().bytes, as: UTF8.self) }
+}
+
+extension Origin {
+    func write(to object: inout CanonicalObject) {
+        switch self {
+        case .unknown: break
+        case .municipality(let m): object.set("municipality", m.code)
+        case .organisation(let name): object.set("organisation", name)
+        }
+    }
+}
+
+extension RecordedEvent {
+    /// Reads an event back from the log.
+    init(_ stored: StoredEvent) throws(InputError) {
+        let value: JSONValue
+        do {
+            value = try stored.bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in try JSONParser.parse(buffer) }
+        } catch {
+            throw InputError("stored event \(stored.position) is not JSON: \(error)")
+        }
+        guard case .object(let object) = value else { throw InputError("stored event \(stored.position) is not an object") }
+        var reader = FieldReader(object: object, prefix: "", today: Day(ordinal: .max), stored: true)
+        let event = try reader.event(isReplacement: false)
+        self.init(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: event, canonical: stored.bytes)
+    }
+
+    /// The export line (§2): the canonical JSON with `hash` added, without a newline.
+    public var exportLine: [UInt8] { Self.exportLine(canonical: canonical, hash: hash) }
+
+    /// Inserts `"hash":"…",` before the top-level `"id":`. Keys are sorted and no key falls
+    /// between "hash" and "id"; inside strings a quote is always escaped, so the first `"id":`
+    /// is the top-level key.
+    static func exportLine(canonical: [UInt8], hash: String) -> [UInt8] {
+        let marker: [UInt8] = Array("\"id\":".utf8)
+        var line: [UInt8] = []
+        line.reserveCapacity(canonical.count + 80)
+        var i = 0
+        while i + marker.count <= canonical.count {
+            if canonical[i] == marker[0], Array(canonical[i..<(i + marker.count)]) == marker {
+                line += canonical[..<i]
+                line += Array("\"hash\":\"\(hash)\",".utf8)
+                line += canonical[i...]
+                return line
+            }
+            i += 1
+        }
+        return canonical
+    }
+}
+
+/// RFC 3339 UTC timestamps with milliseconds.
+public enum Timestamp {
+    /// `2014-02-15T22:59:59.999Z`.
+    public static func rfc3339(_ ms: Milliseconds) -> String {
+        let days = Int32((ms >= 0 ? ms : ms - 86_399_999) / 86_400_000)
+        let msOfDay = Int(ms - Int64(days) * 86_400_000)
+        let date = Day(ordinal: days).description
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(date)T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+    }
+}

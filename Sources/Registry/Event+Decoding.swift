@@ -1,0 +1,241 @@
+import EventLog
+
+/// Limits of §2: typo guards on counts and amounts, and on text length.
+public enum Limits {
+    public static let maxCount = 100_000
+    public static let maxAmountSEK = 1_000_000_000
+    public static let maxTextLength = 200
+    public static let maxDays = TrainingDays(quarters: 366 * 4)
+}
+
+extension Event {
+    /// Decodes and validates one input object (§2). `today` is the latest allowed date.
+    public static func decode(_ value: JSONValue, today: Day) throws(InputError) -> Event {
+        guard case .object(let object) = value else { throw InputError("an event must be a JSON object, got \(value.kind)") }
+        var reader = FieldReader(object: object, prefix: "", today: today)
+        return try reader.event(isReplacement: false)
+    }
+
+    /// Decodes a JSON text holding one event object.
+    public static func decode(json text: String, today: Day) throws(InputError) -> Event {
+        let value: JSONValue
+        do { value = try JSONParser.parse(text) } catch { throw InputError(error.description) }
+        return try decode(value, today: today)
+    }
+}
+
+/// Reads the members of one object, remembering which were used so that the rest can be
+/// reported as unknown.
+struct FieldReader {
+    let object: JSONObject
+    let prefix: String
+    let today: Day
+    /// Reading back from the log: `seq` and `recorded` are present and accepted.
+    let stored: Bool
+    private var used: [Bool]
+
+    init(object: JSONObject, prefix: String, today: Day, stored: Bool = false) {
+        self.object = object
+        self.prefix = prefix
+        self.today = today
+        self.stored = stored
+        used = Array(repeating: false, count: object.count)
+    }
+
+    func error(_ field: String, _ message: String) -> InputError {
+        InputError(field: prefix + field, message)
+    }
+
+    mutating func take(_ key: String) -> JSONValue? {
+        for i in object.indices where object[i].key == key {
+            used[i] = true
+            if case .null = object[i].value { return nil }
+            return object[i].value
+        }
+        return nil
+    }
+
+    mutating func event(isReplacement: Bool) throws(InputError) -> Event {
+        guard let typeText = try string("type", required: true, maxLength: 40) else { preconditionFailure() }
+        guard let type = EventType(rawValue: typeText) else {
+            throw error("type", "unknown event type \"\(typeText)\"; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if stored, !isReplacement { _ = take("seq"); _ = take("recorded") }
+        for key in ["seq", "recorded", "hash"] where take(key) != nil {
+            throw error(key, "is assigned by the log and cannot be given")
+        }
+        var id: EventID?
+        if let text = try string("id", required: false, maxLength: 36) {
+            guard !isReplacement else { throw error("id", "a replacement has no id of its own") }
+            guard let parsed = EventID(text) else { throw error("id", "must be a UUID, got \"\(text)\"") }
+            id = parsed
+        }
+        if isReplacement, type == .retraction || type == .correction {
+            throw error("type", "a replacement cannot be a \(type.rawValue)")
+        }
+        let occurred = try day("occurred", required: true)!
+        guard occurred <= today else { throw error("occurred", "\(occurred) is in the future (today is \(today))") }
+        let by = try string("by", required: false)
+        let note = try string("note", required: false)
+        let fact = try fact(type)
+        try finish(type)
+        return Event(id: id, occurred: occurred, by: by, note: note, fact: fact)
+    }
+
+    private mutating func fact(_ type: EventType) throws(InputError) -> Fact {
+        switch type {
+        case .navetVisit:
+            let origin = try origin()
+            let visit = NavetVisit(
+                origin: origin, school: try string("school", required: false), theme: try string("theme", required: false),
+                pupils: try count("pupils"), teachers: try count("teachers"))
+            guard visit.pupils + visit.teachers > 0 else { throw error("pupils", "pupils + teachers must be more than 0") }
+            return .visit(visit)
+        case .navetTraining:
+            let origin = try origin()
+            return .training(TeacherTraining(
+                origin: origin, programme: try string("programme", required: false),
+                participants: try count("participants", minimum: 1), days: try days("days")))
+        case .navetPublic:
+            let visit = PublicVisit(origin: try origin(), children: try count("children"), adults: try count("adults"))
+            guard visit.children + visit.adults > 0 else { throw error("children", "children + adults must be more than 0") }
+            return .publicVisit(visit)
+        case .navetConference:
+            let origin = try origin()
+            return .conference(Conference(origin: origin, name: try string("name", required: false), participants: try count("participants", minimum: 1)))
+        case .navetLecture:
+            let origin = try origin()
+            return .lecture(Lecture(origin: origin, title: try string("title", required: false), attendees: try count("attendees", minimum: 1)))
+        case .mcCase:
+            return .mcCase(CoachingCase(
+                caseID: try caseID(), municipality: try municipality("municipality", required: true)!,
+                service: try choice("service", required: true)!, gender: try choice("gender", required: false)))
+        case .mcOutcome:
+            return .outcome(CaseOutcome(
+                caseID: try caseID(), municipality: try municipality("municipality", required: true)!,
+                outcome: try choice("outcome", required: true)!))
+        case .grantDecision:
+            return .grant(GrantDecision(
+                grant: try string("grant", required: true)!, project: try string("project", required: true)!,
+                applicant: try string("applicant", required: false), area: try choice("area", required: true)!,
+                municipality: try municipality("municipality", required: false),
+                amountSEK: try count("amount_sek", maximum: Limits.maxAmountSEK),
+                decision: try choice("decision", required: true)!, funding: try choice("funding", required: false)))
+        case .membership:
+            let membership = Membership(
+                unit: try choice("unit", required: true)!, municipality: try municipality("municipality", required: true)!,
+                role: try choice("role", required: true)!, from: try day("from", required: true)!, to: try day("to", required: false))
+            if let to = membership.to, to < membership.from {
+                throw error("to", "\(to) is before from (\(membership.from))")
+            }
+            return .membership(membership)
+        case .retraction:
+            return .retraction(Retraction(target: try target(), reason: try string("reason", required: true)!))
+        case .correction:
+            let target = try target()
+            let reason = try string("reason", required: true)!
+            guard let value = take("replacement") else { throw error("replacement", "is required") }
+            guard case .object(let object) = value else { throw error("replacement", "must be an event object, got \(value.kind)") }
+            var nested = FieldReader(object: object, prefix: prefix + "replacement.", today: today, stored: stored)
+            return .correction(Correction(target: target, reason: reason, replacement: try nested.event(isReplacement: true)))
+        }
+    }
+
+    private func finish(_ type: EventType) throws(InputError) {
+        for (i, member) in object.enumerated() where !used[i] {
+            throw error(member.key, "unknown field for \(type.rawValue)")
+        }
+    }
+
+    // MARK: - Field kinds
+
+    mutating func string(_ key: String, required: Bool, maxLength: Int = Limits.maxTextLength) throws(InputError) -> String? {
+        guard let value = take(key) else {
+            if required { throw error(key, "is required") }
+            return nil
+        }
+        guard case .string(let text) = value else { throw error(key, "must be a string, got \(value.kind)") }
+        guard !text.isEmpty else {
+            if required { throw error(key, "must not be empty") }
+            throw error(key, "must not be empty (leave it out instead)")
+        }
+        guard text.count <= maxLength else { throw error(key, "is \(text.count) characters long; at most \(maxLength) are allowed") }
+        return text
+    }
+
+    mutating func count(_ key: String, minimum: Int = 0, maximum: Int = Limits.maxCount) throws(InputError) -> Int {
+        guard let value = take(key) else { throw error(key, "is required") }
+        guard case .number(let text) = value else { throw error(key, "must be a whole number, got \(value.kind)") }
+        guard let number = Int(text) else {
+            if text.hasPrefix("-") { throw error(key, "must not be negative, got \(text)") }
+            throw error(key, "must be a whole number, got \(text)")
+        }
+        guard number >= 0 else { throw error(key, "must not be negative, got \(number)") }
+        guard number >= minimum else { throw error(key, "must be at least \(minimum), got \(number)") }
+        guard number <= maximum else { throw error(key, "must be at most \(maximum), got \(number)") }
+        return number
+    }
+
+    mutating func days(_ key: String) throws(InputError) -> TrainingDays {
+        guard let value = take(key) else { throw error(key, "is required") }
+        let text: String
+        switch value {
+        case .number(let number): text = number
+        case .string(let string): text = string
+        default: throw error(key, "must be a decimal number of days, got \(value.kind)")
+        }
+        if text.hasPrefix("-") { throw error(key, "must be more than 0, got \(text)") }
+        guard let days = TrainingDays(decimal: text) else {
+            throw error(key, "must be a number of days in steps of 0.25 (0.5, 1.25, 2), got \(text)")
+        }
+        guard days.quarters > 0 else { throw error(key, "must be more than 0, got \(text)") }
+        guard days <= Limits.maxDays else { throw error(key, "must be at most \(Limits.maxDays), got \(text)") }
+        return days
+    }
+
+    mutating func day(_ key: String, required: Bool) throws(InputError) -> Day? {
+        guard let text = try string(key, required: required, maxLength: 10) else { return nil }
+        guard let day = Day(iso: text) else { throw error(key, "must be a date YYYY-MM-DD that exists, got \"\(text)\"") }
+        return day
+    }
+
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool) throws(InputError) -> T? where T.RawValue == String {
+        guard let text = try string(key, required: required, maxLength: 40) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw error(key, "unknown value \"\(text)\"; expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
+
+    mutating func municipality(_ key: String, required: Bool) throws(InputError) -> Municipality? {
+        guard let text = try string(key, required: required, maxLength: 60) else { return nil }
+        do { return try Municipality.lookup(text) } catch { throw self.error(key, error.description) }
+    }
+
+    mutating func origin() throws(InputError) -> Origin {
+        let municipality = try municipality("municipality", required: false)
+        let organisation = try string("organisation", required: false)
+        switch (municipality, organisation) {
+        case (let m?, nil): return .municipality(m)
+        case (nil, let o?): return .organisation(o)
+        case (nil, nil): return .unknown
+        case (_?, _?): throw error("organisation", "give municipality or organisation, not both")
+        }
+    }
+
+    mutating func caseID() throws(InputError) -> String {
+        let text = try string("case", required: true, maxLength: 40)!
+        guard text.utf8.allSatisfy({ byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == UInt8(ascii: "-")
+        }) else {
+            throw error("case", "must be a pseudonymous id of 1–40 characters A–Z, a–z, 0–9 or '-' (never a name or personal number)")
+        }
+        return text
+    }
+
+    mutating func target() throws(InputError) -> EventID {
+        let text = try string("target", required: true, maxLength: 36)!
+        guard let id = EventID(text) else { throw error("target", "must be the UUID of an event, got \"\(text)\"") }
+        return id
+    }
+}

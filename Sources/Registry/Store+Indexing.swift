@@ -1,0 +1,140 @@
+import EventLog
+
+/// What the domain writes into the log's secondary indexes for each event. The writer and
+/// `verify` both call `indexEntries`, so the indexes are a pure function of the log.
+///
+/// Compact record values per type: visit a=pupils b=teachers; training a=participants
+/// b=quarter days; public a=children b=adults; conference a=participants; lecture a=attendees;
+/// mc.case a=service b=gender+1; mc.outcome a=outcome; grant a=amount b=area
+/// c=decision | (funding+1) << 8; membership a=from b=to (or `openEnd`) c=unit | role << 8.
+extension Store {
+    static let openEnd = UInt32.max
+    static let retractionKind: UInt8 = 1
+    static let correctionKind: UInt8 = 2
+
+    func indexEntries(for event: Event, at position: Position, in txn: ReadTransaction) throws -> [IndexEntry] {
+        var entries: [IndexEntry] = []
+        switch event.fact {
+        case .retraction(let retraction):
+            let target = try targetInfo(retraction.target, in: txn)
+            entries.append(targetEntry(target, by: position, kind: Self.retractionKind))
+        case .correction(let correction):
+            let target = try targetInfo(correction.target, in: txn)
+            entries.append(targetEntry(target, by: position, kind: Self.correctionKind))
+            let replacement = correction.replacement
+            let record = try record(
+                for: replacement, position: position, original: target.position, originalDay: target.occurred,
+                flags: CompactRecord.replacementFlag, in: txn, entries: &entries)
+            entries.append(IndexEntry(day, key: replacement.occurred.key, value: record.bytes))
+            if case .membership = replacement.fact {
+                entries.append(IndexEntry(memberships, key: position.bigEndianBytes, value: record.bytes))
+            }
+        default:
+            let record = try record(
+                for: event, position: position, original: position, originalDay: event.occurred,
+                flags: 0, in: txn, entries: &entries)
+            entries.append(IndexEntry(day, key: event.occurred.key, value: record.bytes))
+            if case .membership = event.fact {
+                entries.append(IndexEntry(memberships, key: position.bigEndianBytes, value: record.bytes))
+            }
+            if case .mcCase(let c) = event.fact {
+                let key = Array(c.caseID.utf8)
+                let first = try txn.value(forKey: key, in: cases)
+                if first == nil || first == position.bigEndianBytes {
+                    entries.append(IndexEntry(cases, key: key, value: position.bigEndianBytes))
+                }
+            }
+        }
+        return entries
+    }
+
+    struct TargetInfo {
+        let position: Position
+        let occurred: Day
+        let event: Event
+    }
+
+    func targetInfo(_ id: EventID, in txn: ReadTransaction) throws -> TargetInfo {
+        guard let position = try txn.position(of: id), let stored = try txn.event(at: position) else {
+            throw InputError(field: "target", "no event with id \(id) in the log")
+        }
+        let event = try RecordedEvent(stored).event
+        return TargetInfo(position: position, occurred: event.occurred, event: event)
+    }
+
+    func targetKey(day: Day, position: Position) -> [UInt8] { day.key + position.bigEndianBytes }
+
+    private func targetEntry(_ target: TargetInfo, by position: Position, kind: UInt8) -> IndexEntry {
+        IndexEntry(targets, key: targetKey(day: target.occurred, position: target.position), value: position.bigEndianBytes + [kind])
+    }
+
+    private func record(
+        for event: Event, position: Position, original: Position, originalDay: Day, flags: UInt8,
+        in txn: ReadTransaction, entries: inout [IndexEntry]
+    ) throws -> CompactRecord {
+        var record = CompactRecord(position: position, original: original, origin: OriginCode.unknown, originalDay: originalDay, type: event.type, flags: flags)
+        func origin(_ origin: Origin) throws -> UInt64 {
+            switch origin {
+            case .unknown: return OriginCode.unknown
+            case .municipality(let m): return OriginCode.municipality(m)
+            case .organisation(let name): return try organisationCode(name, at: position, in: txn, entries: &entries)
+            }
+        }
+        switch event.fact {
+        case .visit(let v):
+            record.origin = try origin(v.origin); record.a = UInt32(v.pupils); record.b = UInt32(v.teachers)
+        case .training(let t):
+            record.origin = try origin(t.origin); record.a = UInt32(t.participants); record.b = UInt32(t.days.quarters)
+        case .publicVisit(let p):
+            record.origin = try origin(p.origin); record.a = UInt32(p.children); record.b = UInt32(p.adults)
+        case .conference(let c):
+            record.origin = try origin(c.origin); record.a = UInt32(c.participants)
+        case .lecture(let l):
+            record.origin = try origin(l.origin); record.a = UInt32(l.attendees)
+        case .mcCase(let c):
+            record.origin = OriginCode.municipality(c.municipality)
+            record.a = UInt32(Service.allCases.firstIndex(of: c.service)!)
+            record.b = c.gender.map { UInt32(Gender.allCases.firstIndex(of: $0)! + 1) } ?? 0
+        case .outcome(let o):
+            record.origin = OriginCode.municipality(o.municipality)
+            record.a = UInt32(Outcome.allCases.firstIndex(of: o.outcome)!)
+        case .grant(let g):
+            record.origin = g.municipality.map(OriginCode.municipality) ?? OriginCode.unknown
+            record.a = UInt32(g.amountSEK)
+            record.b = UInt32(Area.allCases.firstIndex(of: g.area)!)
+            let funding = g.funding.map { UInt32(Funding.allCases.firstIndex(of: $0)! + 1) } ?? 0
+            record.c = UInt32(Decision.allCases.firstIndex(of: g.decision)!) | funding << 8
+        case .membership(let m):
+            record.origin = OriginCode.municipality(m.municipality)
+            record.a = UInt32(bitPattern: m.from.ordinal)
+            record.b = m.to.map { UInt32(bitPattern: $0.ordinal) } ?? Self.openEnd
+            record.c = UInt32(Unit.allCases.firstIndex(of: m.unit)!) | UInt32(Role.allCases.firstIndex(of: m.role)!) << 8
+        case .retraction, .correction:
+            preconditionFailure("retractions and corrections have no record of their own")
+        }
+        return record
+    }
+
+    /// An organisation is known by the position of the event that first named it.
+    private func organisationCode(_ name: String, at position: Position, in txn: ReadTransaction, entries: inout [IndexEntry]) throws -> UInt64 {
+        let key = [UInt8(ascii: "n")] + Array(name.utf8)
+        if let stored = try txn.value(forKey: key, in: organisations) {
+            let first = stored.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).bigEndian }
+            if first != position { return OriginCode.organisationBit | first }
+        }
+        if !entries.contains(where: { $0.index.spec.name == organisations.spec.name && $0.key == key }) {
+            entries.append(IndexEntry(organisations, key: key, value: position.bigEndianBytes))
+            entries.append(IndexEntry(organisations, key: [UInt8(ascii: "i")] + position.bigEndianBytes, value: Array(name.utf8)))
+        }
+        return OriginCode.organisationBit | position
+    }
+
+    /// The organisation's name for an origin code.
+    func organisationName(_ code: UInt64, in txn: ReadTransaction) throws -> String {
+        let position = code & ~OriginCode.organisationBit
+        guard let bytes = try txn.value(forKey: [UInt8(ascii: "i")] + position.bigEndianBytes, in: organisations) else {
+            return "?"
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
