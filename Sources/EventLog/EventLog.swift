@@ -3,14 +3,18 @@ import Crypto
 import Foundation
 
 /// A secondary index the caller defines: its name and, for an index whose keys hold many
-/// values of one fixed size (kept sorted, read a page at a time), that size.
+/// values of one fixed size (kept sorted, read a page at a time), that size. A table that is
+/// not derived from the log (`isDerived` false, e.g. users) is stored beside it, backed up
+/// with it, and left alone by `verify`.
 public struct IndexSpec: Hashable, Sendable {
     public let name: String
     public let fixedValueSize: Int?
+    public let isDerived: Bool
 
-    public init(name: String, fixedValueSize: Int? = nil) {
+    public init(name: String, fixedValueSize: Int? = nil, isDerived: Bool = true) {
         self.name = name
         self.fixedValueSize = fixedValueSize
+        self.isDerived = isDerived
     }
 }
 

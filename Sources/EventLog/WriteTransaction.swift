@@ -56,6 +56,18 @@ public final class WriteTransaction: ReadTransaction {
         try put(entry.value, forKey: entry.key, in: entry.index, appendDuplicate: entry.index.spec.fixedValueSize != nil)
     }
 
+    /// Removes `key` (with every value under it) from an index; false when it was absent.
+    @discardableResult
+    public func delete(_ key: [UInt8], in index: LogIndex) throws -> Bool {
+        let rc = key.withUnsafeBytes { k in
+            var keyVal = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+            return mdb_del(txn, index.dbi, &keyVal, nil)
+        }
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "mdb_del")
+        return true
+    }
+
     /// Runs `body` in a nested transaction: if it throws, only its own writes are undone.
     public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
         var child: OpaquePointer?

@@ -18,6 +18,7 @@ public final class Store: Sendable {
         IndexSpec(name: "membership"),
         IndexSpec(name: "cases"),
         IndexSpec(name: "organisations"),
+        usersSpec,
     ]
 
     /// Whether a store exists at `path`.

@@ -1,0 +1,149 @@
+import EventLog
+import Foundation
+
+/// A rendered report (§4): columns, rows with a cell for every column, notes, and optionally
+/// the same report for a comparison period.
+public struct Report: Sendable {
+    public struct Column: Sendable, Equatable {
+        public let key: String
+        public let label: String
+    }
+
+    public struct Row: Sendable, Equatable {
+        public let key: String
+        public let label: String
+        public let cells: [Int]
+    }
+
+    public let name: String
+    public let period: Period
+    public let asOfSeq: Position
+    public let asOfRecorded: Milliseconds?
+    public let columns: [Column]
+    public let rows: [Row]
+    public let notes: [(key: String, value: String)]
+    private let comparison: [Report]
+
+    /// The comparison period's report, lined up with this one.
+    public var compare: Report? { comparison.first }
+
+    init(name: String, period: Period, asOfSeq: Position, asOfRecorded: Milliseconds?, columns: [Column], rows: [Row], notes: [(key: String, value: String)], compare: Report?) {
+        self.name = name
+        self.period = period
+        self.asOfSeq = asOfSeq
+        self.asOfRecorded = asOfRecorded
+        self.columns = columns
+        self.rows = rows
+        self.notes = notes
+        self.comparison = compare.map { [$0] } ?? []
+    }
+
+    /// The cell at `row`, `column` keys (0 when absent).
+    public func value(row: String, column: String) -> Int {
+        guard let c = columns.firstIndex(where: { $0.key == column }), let r = rows.first(where: { $0.key == row }) else { return 0 }
+        return r.cells[c]
+    }
+}
+
+/// Which reports exist.
+public enum ReportName: String, CaseIterable, Sendable {
+    case navet, mc, grants, events
+
+    /// The Swedish title, for pages and table headings.
+    public var title: String {
+        switch self {
+        case .navet: "Navet – besökare per kommun"
+        case .mc: "Medarbetarcentrum – utfall per kommun"
+        case .grants: "Tillväxtmedel – beslut per område"
+        case .events: "Händelser per typ"
+        }
+    }
+
+    /// The heading of the row-label column in tables and CSV.
+    var rowHeading: String {
+        switch self {
+        case .navet: "Kommun"
+        case .mc: "Utfall"
+        case .grants: "Område"
+        case .events: "Typ"
+        }
+    }
+}
+
+/// Which log position a report reads up to.
+public enum AsOf: Sendable, Equatable {
+    case latest
+    case seq(Position)
+    case instant(Date)
+
+    /// Parses an RFC 3339 instant or a date (the end of that day in Stockholm).
+    public static func parse(_ text: String) throws(InputError) -> AsOf {
+        if let day = Day(iso: text) { return .instant(day.endInstant.addingTimeInterval(-0.001)) }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return .instant(date) }
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return .instant(date) }
+        throw InputError(field: "as_of", "\"\(text)\" is not an RFC 3339 instant (2014-02-15T12:00:00Z) or a date (2014-02-15)")
+    }
+}
+
+/// What a report asks for.
+public struct ReportQuery: Sendable {
+    public var name: ReportName
+    public var period: Period
+    public var compare: Period?
+    public var asOf: AsOf
+
+    public init(name: ReportName, period: Period, compare: Period? = nil, asOf: AsOf = .latest) {
+        self.name = name
+        self.period = period
+        self.compare = compare
+        self.asOf = asOf
+    }
+}
+
+/// A row or column heading with its place in the order: by `group`, then Swedish
+/// alphabetical order of the label within groups that are not fixed.
+struct Line: Hashable {
+    let key: String
+    let label: String
+    let group: Int
+    var alphabetical = false
+
+    static func ordered(_ lines: [Line]) -> [Line] {
+        var seen = Set<String>()
+        let unique = lines.filter { seen.insert($0.key).inserted }
+        return unique.sorted { a, b in
+            if a.group != b.group { return a.group < b.group }
+            if a.alphabetical { return Municipality.swedishOrder(a.label, b.label) }
+            return false
+        }
+    }
+}
+
+/// What a projection may consult while folding and laying out.
+struct ProjectionContext {
+    let period: Period
+    let memberships: [Membership]
+    let organisationName: (UInt64) throws -> String
+
+    /// Municipalities that belong to `unit` at some time in the period.
+    func members(of unit: Unit) -> Set<Municipality> {
+        Set(memberships.filter { $0.unit == unit && $0.overlaps(period.first, period.last) }.map(\.municipality))
+    }
+}
+
+/// A report's fold over effective records, then its layout: a projection is a fold
+/// `(state, record) -> state` plus the rows and columns it needs.
+protocol Projection {
+    init(context: ProjectionContext) throws
+    mutating func add(_ record: CompactRecord)
+    /// Called once after the fold (resolves names).
+    mutating func finish() throws
+    /// Rows and columns this period needs (the report takes the union over compared periods).
+    func rows() throws -> [Line]
+    func columns() -> [Line]
+    func value(row: String, column: String) -> Int
+    var notes: [(key: String, value: String)] { get }
+}
