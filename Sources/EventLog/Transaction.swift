@@ -62,10 +62,12 @@ public class ReadTransaction {
         let cursor = try openCursor(index.dbi)
         defer { mdb_cursor_close(cursor) }
         var key = MDB_val(), data = MDB_val()
-        var rc = lower.withUnsafeBytes { bytes in
-            key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-            return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
-        }
+        var rc = lower.isEmpty
+            ? mdb_cursor_get(cursor, &key, &data, MDB_FIRST)
+            : lower.withUnsafeBytes { bytes in
+                key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
+            }
         while rc == 0 {
             let keyBuffer = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
             if compare(keyBuffer, upper) > 0 { return }
@@ -120,10 +122,12 @@ public class ReadTransaction {
         let cursor = try openCursor(dbi)
         defer { mdb_cursor_close(cursor) }
         var key = MDB_val(), data = MDB_val()
-        var rc = lower.withUnsafeBytes { bytes in
-            key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-            return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
-        }
+        var rc = lower.isEmpty
+            ? mdb_cursor_get(cursor, &key, &data, MDB_FIRST)
+            : lower.withUnsafeBytes { bytes in
+                key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
+            }
         while rc == 0 {
             let more = try body(
                 UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size),

@@ -1,12 +1,12 @@
 import EventLog
 
 /// A fixed-size summary of one effective-event candidate, kept beside the day index so that
-/// reports never parse JSON: everything a projection needs, in 48 bytes.
+/// reports never parse JSON: everything a projection needs, in 44 bytes.
 ///
 /// Layout: position (8, big-endian, so a day's records sort by position) | original position (8)
 /// | origin (8) | original day (4) | type (1) | flags (1) | unused (2) | a | b | c (4 each).
 public struct CompactRecord: Sendable, Equatable {
-    static let size = 48
+    static let size = 44
     static let replacementFlag: UInt8 = 1
 
     /// The position of the event this record came from (an original or a correction).

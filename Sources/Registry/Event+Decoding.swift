@@ -60,8 +60,9 @@ struct FieldReader {
         guard let type = EventType(rawValue: typeText) else {
             throw error("type", "unknown event type \"\(typeText)\"; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        let logFields = stored && !isReplacement ? ["hash"] : ["seq", "recorded", "hash"]
         if stored, !isReplacement { _ = take("seq"); _ = take("recorded") }
-        for key in ["seq", "recorded", "hash"] where take(key) != nil {
+        for key in logFields where take(key) != nil {
             throw error(key, "is assigned by the log and cannot be given")
         }
         var id: EventID?

@@ -1,0 +1,167 @@
+import ArgumentParser
+import EventLog
+import Foundation
+import Registry
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create a store, with the federation's membership unless --empty.")
+    @OptionGroup var options: StoreOptions
+    @Flag(help: "Create the store without membership events.") var empty = false
+
+    func run() throws {
+        if Store.exists(at: options.path) {
+            let store = try Store(path: options.path)
+            print("store at \(options.path) already exists (\(try store.head().position) events)")
+            return
+        }
+        let store = try Store(path: options.path, seedMembership: !empty)
+        print("created store at \(options.path) with \(try store.head().position) events")
+    }
+}
+
+struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Append one event.",
+        discussion: "Fields as in the event format with - for _, e.g. registry log navet.visit --occurred 2013-09-12 --municipality Borås --pupils 24 --teachers 2")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "The event type (navet.visit, navet.training, …).") var type: String
+    @Argument(parsing: .allUnrecognized, help: "--field value …") var fields: [String] = []
+
+    func run() throws {
+        let object = [("type", JSONValue.string(type))] + (try fieldObject(fields))
+        let event = try Event.decode(.object(object), today: .today())
+        let store = try options.openForWriting()
+        printAppended(try appendOne(event, to: store))
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Append JSON Lines or CSV events from a file or - (standard input), all or nothing.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "The file, or - for standard input.") var file: String
+
+    func run() throws {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError.rejected("cannot read \(file)") }
+            data = contents
+        }
+        let bytes = [UInt8](data)
+        let today = Day.today()
+        _ = try Store.decodeLines(bytes, today: today) // reject bad input before creating a store
+        let result = try options.openForWriting().importEvents(bytes, today: today)
+        print("appended \(result.appended), already there \(result.existing)")
+    }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the log as JSON Lines to standard output.")
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Only events after this position.") var after: UInt64 = 0
+
+    func run() throws {
+        try options.openExisting().export(after: after) { writeOut($0) }
+    }
+}
+
+struct Retract: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Retract an event (it stops counting; the log keeps both).")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "The id of the event to retract.") var id: String
+    @Option(help: "Why (required).") var reason: String
+    @Option(help: "Who retracts it.") var by: String?
+
+    func run() throws {
+        var object: JSONObject = [
+            ("type", .string("retraction")), ("occurred", .string(Day.today().description)),
+            ("target", .string(id)), ("reason", .string(reason)),
+        ]
+        if let by { object.append(("by", .string(by))) }
+        let event = try Event.decode(.object(object), today: .today())
+        printAppended(try appendOne(event, to: options.openExisting()))
+    }
+}
+
+struct Correct: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Correct an event: fields given replace the target's, the rest are kept.",
+        discussion: "e.g. registry correct ID --reason \"fel antal\" --pupils 25")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "The id of the original event.") var id: String
+    @Option(help: "Why (required).") var reason: String
+    @Argument(parsing: .allUnrecognized, help: "--field value …") var fields: [String] = []
+
+    func run() throws {
+        let store = try options.openExisting()
+        guard let targetID = EventID(id) else { throw InputError(field: "target", "must be the UUID of an event, got \"\(id)\"") }
+        guard let target = try store.event(id: targetID) else { throw InputError(field: "target", "no event with id \(id) in the log") }
+        guard case .object(var replacement) = try JSONParser.parse(target.event.json) else { preconditionFailure() }
+        replacement.removeAll { $0.key == "id" }
+        for (key, value) in try fieldObject(fields) {
+            replacement.removeAll { $0.key == key }
+            replacement.append((key, value))
+        }
+        let object: JSONObject = [
+            ("type", .string("correction")), ("occurred", .string(Day.today().description)),
+            ("target", .string(id)), ("reason", .string(reason)), ("replacement", .object(replacement)),
+        ]
+        let event = try Event.decode(.object(object), today: .today())
+        printAppended(try appendOne(event, to: store))
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Rebuild a report (navet, mc, grants, events) for a period.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "navet, mc, grants or events.") var name: String
+    @Option(help: "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14 or 2013-03-01..2013-06-30.") var period: String
+    @Option(help: "A second period to put beside the first.") var compare: String?
+    @Option(name: .customLong("as-of"), help: "An RFC 3339 instant or a date: the log as known then.") var asOf: String?
+    @Option(name: .customLong("as-of-seq"), help: "The log up to this position.") var asOfSeq: UInt64?
+    @Option(help: "table, csv, json or markdown.") var format: String = "table"
+
+    func validate() throws {
+        guard ReportName(rawValue: name) != nil else {
+            throw ValidationError("unknown report \"\(name)\"; expected one of \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ReportFormat(rawValue: format) != nil else {
+            throw ValidationError("unknown format \"\(format)\"; expected table, csv, json or markdown")
+        }
+        if asOf != nil && asOfSeq != nil { throw ValidationError("give --as-of or --as-of-seq, not both") }
+    }
+
+    func run() throws {
+        var query = ReportQuery(name: ReportName(rawValue: name)!, period: try Period.parse(period))
+        if let compare { query.compare = try Period.parse(compare) }
+        if let asOf { query.asOf = try AsOf.parse(asOf) }
+        if let asOfSeq { query.asOf = .seq(asOfSeq) }
+        let report = try options.openExisting().report(query)
+        let text = report.rendered(ReportFormat(rawValue: format)!)
+        writeOut(Array(text.utf8) + (text.hasSuffix("\n") ? [] : [0x0A]))
+    }
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Recompute the hash chain and every index; exit 1 at the first bad position.")
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let head = try options.openExisting().verify()
+        print("ok: \(head.position) events, head \(head.hashHex)")
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the store consistently while others read and write.")
+    @OptionGroup var options: StoreOptions
+    @Argument(help: "A new directory for the copy.") var destination: String
+
+    func run() throws {
+        let store = try options.openExisting()
+        let head = try store.head()
+        try store.backup(to: destination)
+        print("backed up \(options.path) to \(destination) (at least \(head.position) events)")
+    }
+}
