@@ -68,15 +68,18 @@ let package = Package(
             dependencies: ["Registry", "EventLog", "CLMDB", "CSQLite"],
             path: "Tools/RegistryBench"
         ),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
+        // Fixtures shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(
             name: "RegistryServerTests",
             dependencies: [
                 "RegistryServer",
+                "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "RegistryCLITests", dependencies: ["registry"]),
+        .testTarget(name: "RegistryCLITests", dependencies: ["registry", "Registry", "TestSupport"]),
     ]
 )

@@ -1,0 +1,44 @@
+import Crypto
+import EventLog
+import TestSupport
+import Testing
+@testable import Registry
+
+@Suite("Canonical JSON and hash")
+struct CanonicalTests {
+    @Test func sortsKeysAtEveryLevelAndEscapesMinimally() throws {
+        let json = #"{"type":"correction","occurred":"2013-10-01","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel \"antal\"\n","id":"00000000-0000-4000-8000-000000000001","replacement":{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":"1.50","municipality":"Borås","note":"a\\b\u0001"}}"#
+        let event = try Event.decode(json: json, today: Day(year: 2026, month: 1, day: 1)!)
+        let canonical = String(decoding: event.canonical(seq: 7, recorded: 1_391_000_000_123), as: UTF8.self)
+        #expect(canonical == #"{"id":"00000000-0000-4000-8000-000000000001","occurred":"2013-10-01","reason":"fel \"antal\"\u000a","recorded":"2014-01-29T12:53:20.123Z","replacement":{"days":"1.5","municipality":"1490","note":"a\\b\u0001","occurred":"2013-09-12","participants":3,"type":"navet.training"},"seq":7,"target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","type":"correction"}"#)
+    }
+
+    @Test func theHashChainsCanonicalJSON() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path, seedMembership: false)
+        let event = try Event.decode(json: #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"Mark","pupils":24,"teachers":2}"#, today: .today())
+        let appended = try store.append([event, event])
+        var previous = [UInt8](repeating: 0, count: 32)
+        for item in appended {
+            var hasher = SHA256()
+            hasher.update(data: previous)
+            hasher.update(data: item.event.canonical)
+            let digest = Array(hasher.finalize())
+            #expect(hex(digest) == item.event.hash)
+            previous = digest
+        }
+        #expect(try store.verify().hashHex == appended[1].event.hash)
+    }
+
+    @Test func exportAddsTheHashAndReadsBack() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path, seedMembership: false)
+        let event = try Event.decode(json: #"{"type":"navet.public","occurred":"2013-09-14","children":40,"adults":22,"note":"\"id\": in a note"}"#, today: .today())
+        let appended = try store.append([event])[0].event
+        var lines: [UInt8] = []
+        try store.export(after: 0) { lines += $0 }
+        let line = String(decoding: lines, as: UTF8.self)
+        #expect(line.hasPrefix(#"{"adults":22,"children":40,"hash":"\#(appended.hash)","id":"\#(appended.event.id!)","note":"#))
+        #expect(line.hasSuffix(#","seq":1,"type":"navet.public"}"# + "\n"))
+    }
+}

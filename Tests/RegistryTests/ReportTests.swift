@@ -1,0 +1,183 @@
+import EventLog
+import TestSupport
+import Testing
+@testable import Registry
+
+@Suite("Reports")
+struct ReportTests {
+    /// A random but reproducible mix of Navet, MC and grant events in 2013, with some fixes.
+    static func randomEvents(seed: UInt64, count: Int) -> [Event] {
+        var random = SplitMix(seed: seed)
+        func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
+        func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
+        let origins: [Origin] = ["1490", "1443", "1463", "1491", "1480", "1383", "1466"].map { .municipality(Municipality.byCode($0)!) }
+            + [.unknown, .organisation("HB"), .organisation("Åbo Akademi")]
+        let mcMembers = ["1443", "1490", "1463", "1465", "1452"].map { Municipality.byCode($0)! }
+        var events: [Event] = []
+        var caseCount = 0
+        for _ in 0..<count {
+            let day = Day(year: 2013, month: 1, day: 1)!.adding(days: int(0...364))
+            let fact: Fact
+            switch int(0...7) {
+            case 0: fact = .visit(NavetVisit(origin: pick(origins), pupils: int(0...30), teachers: int(1...3)))
+            case 1: fact = .training(TeacherTraining(origin: pick(origins), participants: int(1...40), days: TrainingDays(quarters: int(1...8))))
+            case 2: fact = .publicVisit(PublicVisit(origin: pick(origins), children: int(1...90), adults: int(0...60)))
+            case 3: fact = .conference(Conference(origin: pick(origins), participants: int(1...300)))
+            case 4: fact = .lecture(Lecture(origin: pick(origins), attendees: int(1...80)))
+            case 5:
+                caseCount += 1
+                fact = .mcCase(CoachingCase(caseID: "R-\(caseCount)", municipality: pick(mcMembers), service: .core, gender: .female))
+            case 6 where caseCount > 0:
+                fact = .outcome(CaseOutcome(caseID: "R-\(int(1...caseCount))", municipality: pick(mcMembers), outcome: pick(Outcome.allCases)))
+            default:
+                fact = .grant(GrantDecision(grant: "G", project: "P", area: pick(Area.allCases), amountSEK: int(0...500_000), decision: pick(Decision.allCases)))
+            }
+            var random2 = random
+            events.append(Event(id: .random(using: &random2), occurred: day, fact: fact))
+            _ = random.next()
+            // Now and then fix an earlier event: retract it or move it to another date.
+            if int(0...9) == 0, let target = events.filter({ $0.type != .retraction && $0.type != .correction }).randomElement(using: &random) {
+                let fix: Fact
+                if int(0...1) == 0 {
+                    fix = .retraction(Retraction(target: target.id!, reason: "fel"))
+                } else {
+                    var replacement = target
+                    replacement.id = nil
+                    replacement.occurred = Day(year: 2013, month: 1, day: 1)!.adding(days: int(0...364))
+                    fix = .correction(Correction(target: target.id!, reason: "datum", replacement: replacement))
+                }
+                events.append(Event(id: .random(using: &random), occurred: Day(year: 2014, month: 1, day: 15)!, fact: fix))
+            }
+        }
+        return events
+    }
+
+    /// Appends events one at a time, skipping those the store rejects (e.g. a second fix of a retracted event).
+    static func load(_ events: [Event], into store: Store) throws -> [Event] {
+        var kept: [Event] = []
+        for event in events {
+            do { _ = try store.append([event]); kept.append(event) } catch is InputError { continue }
+        }
+        return kept
+    }
+
+    static func cells(_ report: Report) -> [String: Int] {
+        var cells: [String: Int] = [:]
+        for row in report.rows { for (column, value) in zip(report.columns, row.cells) { cells[row.key + "/" + column.key] = value } }
+        return cells
+    }
+
+    @Test(arguments: [ReportName.navet, .mc, .grants, .events])
+    func thePartsOfAPeriodAddUpToTheWhole(_ name: ReportName) throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        _ = try Self.load(Self.randomEvents(seed: 42, count: 1500), into: store)
+        let whole = Self.cells(try store.report(ReportQuery(name: name, period: Period.parse("2013"))))
+        #expect(whole.values.contains { $0 > 0 })
+        for parts in [["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"], (1...12).map { String(format: "2013-%02d", $0) },
+                      ["2013-01-01..2013-02-13", "2013-02-14..2013-12-31"]] {
+            var sum: [String: Int] = [:]
+            for part in parts {
+                for (key, value) in Self.cells(try store.report(ReportQuery(name: name, period: Period.parse(part)))) {
+                    sum[key, default: 0] += value
+                }
+            }
+            for (key, value) in whole { #expect(sum[key, default: 0] == value, "\(name) \(key) over \(parts)") }
+        }
+    }
+
+    @Test func aReportAsOfPositionNEqualsAStoreHoldingTheFirstNEvents() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let full = try Store(path: dir.sub("full"))
+        let events = try Self.load(Self.randomEvents(seed: 7, count: 600), into: full)
+        let base = UInt64(Federation.membershipEvents().count)
+        for n in [0, 1, 37, 200, 450, events.count] {
+            let partial = try Store(path: dir.sub("partial-\(n)"))
+            _ = try partial.append(Array(events.prefix(n)))
+            for name in ReportName.allCases {
+                let asOf = try full.report(ReportQuery(name: name, period: Period.parse("2013"), asOf: .seq(base + UInt64(n))))
+                let direct = try partial.report(ReportQuery(name: name, period: Period.parse("2013")))
+                #expect(asOf.json().replacing(/"as_of":\{[^}]*\}/, with: "") == direct.json().replacing(/"as_of":\{[^}]*\}/, with: ""), "\(name) at \(n)")
+                #expect(asOf.asOfSeq == base + UInt64(n))
+            }
+        }
+    }
+
+    @Test func aCorrectionMovesCountsAndARetractionRemovesThem() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        func pupils(_ period: String, asOf: AsOf = .latest) throws -> Int {
+            try store.report(ReportQuery(name: .navet, period: Period.parse(period), asOf: asOf)).value(row: "1490", column: "pupils")
+        }
+        let visit = try store.append([Event.decode(json: #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"Borås","pupils":24,"teachers":2}"#, today: .today())])[0].event
+        let id = visit.event.id!
+        #expect(try pupils("2013-09") == 24)
+        let moved = try Event.decode(json: #"{"type":"correction","occurred":"2013-11-02","target":"\#(id)","reason":"fel datum","replacement":{"type":"navet.visit","occurred":"2013-10-03","municipality":"Borås","pupils":26,"teachers":2}}"#, today: .today())
+        let correction = try store.append([moved])[0].event
+        #expect(try pupils("2013-09") == 0)
+        #expect(try pupils("2013-10") == 26)
+        #expect(try pupils("2013-09", asOf: .seq(visit.seq)) == 24)
+        let again = try Event.decode(json: #"{"type":"correction","occurred":"2013-11-03","target":"\#(id)","reason":"fel igen","replacement":{"type":"navet.visit","occurred":"2013-09-12","municipality":"Borås","pupils":23,"teachers":2}}"#, today: .today())
+        _ = try store.append([again])
+        #expect(try pupils("2013-10") == 0)
+        #expect(try pupils("2013-09") == 23)
+        #expect(try pupils("2013-10", asOf: .seq(correction.seq)) == 26)
+        _ = try store.append([Event.decode(json: #"{"type":"retraction","occurred":"2013-11-04","target":"\#(id)","reason":"dubbel"}"#, today: .today())])
+        #expect(try pupils("2013") == 0)
+        #expect(try pupils("2013", asOf: .seq(correction.seq)) == 26)
+    }
+
+    @Test func rowsFollowSwedishOrderAndOrganisationsGetTheirOwnRow() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let membership = { (code: String) in
+            try Event.decode(json: #"{"type":"membership","occurred":"2013-01-01","unit":"navet","municipality":"\#(code)","role":"member","from":"2013-01-01"}"#, today: .today())
+        }
+        // Åre, Älmhult and Örebro join Navet for the test.
+        _ = try store.append([membership("2321"), membership("0765"), membership("1880")])
+        _ = try store.append([
+            Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-05-05","organisation":"Örnsköldsviks folkhögskola","attendees":5}"#, today: .today()),
+            Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-05-05","organisation":"HB","attendees":7}"#, today: .today()),
+            Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-05-05","organisation":"Ängsgården","attendees":2}"#, today: .today()),
+            Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-05-05","municipality":"Göteborg","attendees":11}"#, today: .today()),
+        ])
+        let report = try store.report(ReportQuery(name: .navet, period: Period.parse("2013")))
+        #expect(report.rows.map(\.label) == ["Bollebygd", "Borås", "Mark", "Svenljunga", "Tranemo", "Ulricehamn", "Åre", "Älmhult", "Örebro", "Övriga", "HB", "Ängsgården", "Örnsköldsviks folkhögskola", "Summa"])
+        #expect(report.columns.map(\.key) == ["lecture", "total"])
+        #expect(report.value(row: "other", column: "lecture") == 11)
+        #expect(report.value(row: "org:HB", column: "total") == 7)
+        #expect(report.value(row: "total", column: "total") == 25)
+    }
+
+    @Test func compareLinesUpTheUnionOfRowsAndColumns() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        _ = try store.append([
+            Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-05-05","municipality":"Borås","attendees":5}"#, today: .today()),
+            Event.decode(json: #"{"type":"navet.visit","occurred":"2012-05-05","organisation":"HB","pupils":20,"teachers":1}"#, today: .today()),
+        ])
+        let report = try store.report(ReportQuery(name: .navet, period: Period.parse("2013"), compare: Period.parse("2012")))
+        let previous = try #require(report.compare)
+        #expect(report.columns.map(\.key) == ["pupils", "teachers", "lecture", "total"])
+        #expect(previous.columns == report.columns)
+        #expect(previous.rows.map(\.key) == report.rows.map(\.key))
+        #expect(report.rows.map(\.key).contains("org:HB"))
+        #expect(previous.value(row: "org:HB", column: "pupils") == 20)
+        #expect(report.value(row: "1490", column: "lecture") == 5)
+        let json = report.json()
+        #expect(json.contains(#""compare":{"report":"navet","period":{"from":"2012-01-01","to":"2012-12-31"}"#))
+        #expect(json.hasSuffix(#""compare":null}}"#))
+    }
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

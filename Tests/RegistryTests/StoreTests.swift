@@ -1,0 +1,106 @@
+import EventLog
+import TestSupport
+import Testing
+@testable import Registry
+
+@Suite("Store rules")
+struct StoreTests {
+    static func event(_ json: String) throws -> Event { try Event.decode(json: json, today: .today()) }
+
+    @Test func aNewStoreHoldsTheFederationsMembership() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let memberships = try store.memberships()
+        #expect(memberships.filter { $0.unit == .navet }.map(\.municipality.name).sorted() == ["Bollebygd", "Borås", "Mark", "Svenljunga", "Tranemo", "Ulricehamn"])
+        #expect(memberships.filter { $0.unit == .mc }.count == 5)
+        #expect(memberships.first { $0.municipality.code == "1382" }?.to?.description == "2014-06-30")
+        // Opening again, or appending the same membership events, adds nothing.
+        #expect(try store.append(Federation.membershipEvents()).allSatisfy { !$0.isNew })
+        #expect(try store.head().position == UInt64(Federation.membershipEvents().count))
+    }
+
+    @Test func anEmptyStoreHasNoMembership() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path, seedMembership: false)
+        #expect(try store.head().position == 0)
+        #expect(throws: InputError.self) {
+            try store.append([Self.event(#"{"type":"mc.case","occurred":"2013-01-10","case":"C-1","municipality":"Borås","service":"core"}"#)])
+        }
+    }
+
+    @Test func mcEventsNeedAMemberAndOutcomesNeedTheirCase() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let outcome = try Self.event(#"{"type":"mc.outcome","occurred":"2013-03-01","case":"C-1","municipality":"Borås","outcome":"studies"}"#)
+        #expect { try store.append([outcome]) } throws: { ($0 as? InputError)?.field == "case" }
+        let nonMember = try Self.event(#"{"type":"mc.case","occurred":"2013-01-10","case":"C-9","municipality":"Ulricehamn","service":"core"}"#)
+        #expect { try store.append([nonMember]) } throws: { ($0 as? InputError)?.field == "municipality" }
+        let opened = try Self.event(#"{"type":"mc.case","occurred":"2013-01-10","case":"C-1","municipality":"Borås","service":"core","gender":"female"}"#)
+        // A case and its outcome in one batch: the outcome sees the case.
+        let appended = try store.append([opened, outcome])
+        #expect(appended.map(\.isNew) == [true, true])
+        let reopened = try Self.event(#"{"type":"mc.case","occurred":"2013-01-11","case":"C-1","municipality":"Borås","service":"core"}"#)
+        #expect { try store.append([reopened]) } throws: { ($0 as? InputError)?.field == "case" }
+    }
+
+    @Test func retractionsAndCorrectionsTargetLiveOriginals() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let visit = try store.append([Self.event(#"{"type":"navet.visit","occurred":"2013-09-12","municipality":"Mark","pupils":24,"teachers":2}"#)])[0].event
+        let id = visit.event.id!
+        let wrongType = try Self.event(#"{"type":"correction","occurred":"2013-09-13","target":"\#(id)","reason":"x","replacement":{"type":"navet.lecture","occurred":"2013-09-12","attendees":3}}"#)
+        #expect { try store.append([wrongType]) } throws: { ($0 as? InputError)?.field == "replacement.type" }
+        let unknown = try Self.event(#"{"type":"retraction","occurred":"2013-09-13","target":"\#(EventID.random())","reason":"x"}"#)
+        #expect { try store.append([unknown]) } throws: { ($0 as? InputError)?.field == "target" }
+        let correction = try store.append([Self.event(#"{"type":"correction","occurred":"2013-09-13","target":"\#(id)","reason":"x","replacement":{"type":"navet.visit","occurred":"2013-09-12","municipality":"Mark","pupils":25,"teachers":2}}"#)])[0].event
+        let ofCorrection = try Self.event(#"{"type":"retraction","occurred":"2013-09-13","target":"\#(correction.event.id!)","reason":"x"}"#)
+        #expect { try store.append([ofCorrection]) } throws: { ($0 as? InputError)?.message.contains("original") == true }
+        let retraction = try Self.event(#"{"type":"retraction","occurred":"2013-09-14","target":"\#(id)","reason":"dubbel"}"#)
+        _ = try store.append([retraction])
+        let again = try Self.event(#"{"type":"retraction","occurred":"2013-09-14","target":"\#(id)","reason":"dubbel"}"#)
+        #expect { try store.append([again]) } throws: { ($0 as? InputError)?.message.contains("already retracted") == true }
+        #expect(try store.verify().position == store.head().position)
+    }
+
+    @Test func importIsAllOrNothingAndIdempotent() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let before = try store.head()
+        let good = (1...50).map { i in
+            #"{"id":"00000000-0000-4000-8000-\#(String(format12: i))","type":"navet.visit","occurred":"2013-09-12","municipality":"Borås","pupils":\#(i),"teachers":1}"#
+        }
+        let bad = good + [#"{"type":"navet.visit","occurred":"2013-09-12","pupils":-4,"teachers":1}"#]
+        #expect { try store.importEvents(Array(bad.joined(separator: "\n").utf8)) } throws: { error in
+            let error = error as? InputError
+            return error?.line == 51 && error?.field == "pupils"
+        }
+        #expect(try store.head() == before)
+        // A rule that needs the log (an unknown target) fails late and still appends nothing.
+        let late = good + [#"{"type":"retraction","occurred":"2013-09-12","target":"\#(EventID.random())","reason":"x"}"#]
+        #expect { try store.importEvents(Array(late.joined(separator: "\n").utf8)) } throws: { ($0 as? InputError)?.line == 51 }
+        #expect(try store.head() == before)
+        let text = Array((good.joined(separator: "\n") + "\n").utf8)
+        #expect(try store.importEvents(text) == ImportResult(appended: 50, existing: 0))
+        #expect(try store.importEvents(text) == ImportResult(appended: 0, existing: 50))
+        #expect(try store.head().position == before.position + 50)
+    }
+
+    @Test func importsCSVWithATypeColumn() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let csv = "type,occurred,municipality,organisation,pupils,teachers,participants,days\nnavet.visit,2013-09-12,Borås,,24,2,,\nnavet.training,2013-09-13,,HB,,,30,0.5\n"
+        #expect(try store.importEvents(Array(csv.utf8)) == ImportResult(appended: 2, existing: 0))
+        let broken = "type,occurred,pupils,teachers\nnavet.visit,2013-09-12,x,2\n"
+        #expect { try store.importEvents(Array(broken.utf8)) } throws: { error in
+            let error = error as? InputError
+            return error?.line == 2 && error?.field == "pupils"
+        }
+    }
+}
+
+extension String {
+    init(format12 value: Int) {
+        let digits = String(value)
+        self = String(repeating: "0", count: 12 - digits.count) + digits
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+@testable import Registry
+
+/// Every rule of SPEC §2, one rejected input each: the error must name the field and the problem.
+@Suite("Validation")
+struct ValidationTests {
+    static let today = Day(year: 2026, month: 11, day: 29)!
+
+    static func decode(_ json: String) throws(InputError) -> Event {
+        try Event.decode(json: json, today: today)
+    }
+
+    static let rejected: [(json: String, field: String?, message: String)] = [
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"colour":"red"}"#, "colour", "unknown field"),
+        (#"{"type":"navet.vist","occurred":"2013-09-12"}"#, "type", "unknown event type"),
+        (#"{"occurred":"2013-09-12"}"#, "type", "is required"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":"24","teachers":0}"#, "pupils", "whole number"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":2.5,"teachers":0}"#, "pupils", "whole number"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":-1,"teachers":3}"#, "pupils", "negative"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":0,"teachers":0}"#, "pupils", "more than 0"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":100001,"teachers":0}"#, "pupils", "at most 100000"),
+        (#"{"type":"navet.visit","occurred":"2013-02-29","pupils":1,"teachers":0}"#, "occurred", "exists"),
+        (#"{"type":"navet.visit","occurred":"13-02-01","pupils":1,"teachers":0}"#, "occurred", "YYYY-MM-DD"),
+        (#"{"type":"navet.visit","occurred":"2026-11-30","pupils":1,"teachers":0}"#, "occurred", "future"),
+        (#"{"type":"navet.visit","pupils":1,"teachers":0}"#, "occurred", "is required"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"municipality":"Borsa"}"#, "municipality", "did you mean Borås"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"municipality":"Borås","organisation":"HB"}"#, "organisation", "not both"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"seq":4}"#, "seq", "assigned by the log"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"id":"nope"}"#, "id", "UUID"),
+        (#"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":0.3}"#, "days", "steps of 0.25"),
+        (#"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":0}"#, "days", "more than 0"),
+        (#"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":-0.5}"#, "days", "more than 0"),
+        (#"{"type":"navet.training","occurred":"2013-09-12","participants":0,"days":1}"#, "participants", "at least 1"),
+        (#"{"type":"navet.public","occurred":"2013-09-14","children":0,"adults":0}"#, "children", "more than 0"),
+        (#"{"type":"navet.conference","occurred":"2013-09-14","participants":0}"#, "participants", "at least 1"),
+        (#"{"type":"navet.lecture","occurred":"2013-09-14","attendees":0}"#, "attendees", "at least 1"),
+        (#"{"type":"mc.case","occurred":"2013-09-14","case":"Anna Svensson","municipality":"Borås","service":"core"}"#, "case", "pseudonymous"),
+        (#"{"type":"mc.case","occurred":"2013-09-14","case":"MC-1","service":"core"}"#, "municipality", "is required"),
+        (#"{"type":"mc.case","occurred":"2013-09-14","case":"MC-1","municipality":"Borås","service":"gold"}"#, "service", "core, purchased"),
+        (#"{"type":"mc.outcome","occurred":"2013-09-14","case":"MC-1","municipality":"Borås","outcome":"retired"}"#, "outcome", "stayed-after-change"),
+        (#"{"type":"grant.decision","occurred":"2013-02-08","grant":"G1","project":"P","area":"miljo","amount_sek":1000000001,"decision":"approved"}"#, "amount_sek", "at most 1000000000"),
+        (#"{"type":"grant.decision","occurred":"2013-02-08","grant":"G1","project":"P","area":"sport","amount_sek":1,"decision":"approved"}"#, "area", "tillvaxt"),
+        (#"{"type":"membership","occurred":"2013-02-08","unit":"navet","municipality":"Borås","role":"member","from":"2013-05-01","to":"2013-04-30"}"#, "to", "before from"),
+        (#"{"type":"retraction","occurred":"2013-02-08","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427"}"#, "reason", "is required"),
+        (#"{"type":"retraction","occurred":"2013-02-08","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":""}"#, "reason", "must not be empty"),
+        (#"{"type":"correction","occurred":"2013-02-08","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"x","replacement":{"type":"navet.visit","occurred":"2013-09-12","pupils":-2,"teachers":1}}"#, "replacement.pupils", "negative"),
+        (#"{"type":"correction","occurred":"2013-02-08","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"x","replacement":{"type":"navet.visit","id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","occurred":"2013-09-12","pupils":2,"teachers":1}}"#, "replacement.id", "no id"),
+        (#"{"type":"correction","occurred":"2013-02-08","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"x","replacement":{"type":"retraction","occurred":"2013-09-12"}}"#, "replacement.type", "cannot be"),
+    ]
+
+    @Test(arguments: rejected.indices)
+    func rejectsWithFieldAndReason(_ index: Int) {
+        let (json, field, message) = Self.rejected[index]
+        do {
+            let event = try Self.decode(json)
+            Issue.record("accepted \(json) as \(event)")
+        } catch {
+            #expect(error.field == field, "\(json)")
+            #expect(error.message.contains(message), "\(error.message) should mention \(message)")
+        }
+    }
+
+    @Test func rejectsLongStrings() {
+        let long = String(repeating: "å", count: 201)
+        #expect(throws: InputError.self) {
+            try Self.decode(#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"school":"\#(long)"}"#)
+        }
+        let fine = String(repeating: "å", count: 200)
+        #expect(throws: Never.self) {
+            try Self.decode(#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"school":"\#(fine)"}"#)
+        }
+    }
+
+    @Test func acceptsDaysAsNumberOrString() throws {
+        for (given, quarters) in [("0.5", 2), ("\"1.25\"", 5), ("2", 8), ("\"0.75\"", 3), ("1.50", 6)] {
+            let event = try Self.decode(#"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":\#(given)}"#)
+            guard case .training(let training) = event.fact else { Issue.record("not a training"); continue }
+            #expect(training.days.quarters == quarters)
+        }
+    }
+
+    @Test func municipalitiesAreFoundByCodeNameOrFoldedName() throws {
+        for text in ["1490", "Borås", "boras", "BORÅS", " Borås "] {
+            #expect(try Municipality.lookup(text).code == "1490")
+        }
+        #expect(Municipality.all.count == 290)
+        #expect(Set(Municipality.all.map(\.code)).count == 290)
+        #expect(throws: MunicipalityLookupError.self) { try Municipality.lookup("Atlantis") }
+    }
+
+    @Test func swedishOrderPutsÅBeforeÄBeforeÖ() {
+        let names = ["Övriga", "Ödeshög", "Åre", "Älmhult", "Borås", "Zzz", "Ulricehamn"]
+        #expect(names.sorted(by: Municipality.swedishOrder) == ["Borås", "Ulricehamn", "Zzz", "Åre", "Älmhult", "Ödeshög", "Övriga"])
+    }
+}
