@@ -1,0 +1,124 @@
+import Foundation
+import Registry
+import TestSupport
+import Testing
+
+@Suite("registry command line", .serialized)
+struct CLITests {
+    @Test func logsReportsAndExportsAnEvent() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        let logged = try registry.run(["log", "navet.visit", "--occurred", "2013-09-12", "--municipality", "Borås", "--pupils", "24", "--teachers", "2"])
+        #expect(logged.status == 0, "\(logged.stderr)")
+        #expect(logged.stdout.hasPrefix("seq 22 id "))
+        let report = try registry.run(["report", "navet", "--period", "2013", "--format", "csv"])
+        #expect(report.stdout.contains("Borås,24,2,26"))
+        let export = try registry.run(["export", "--after", "21"])
+        #expect(export.stdout.contains(#""municipality":"1490","occurred":"2013-09-12","pupils":24"#))
+        let verify = try registry.run(["verify"])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("ok: 22 events, head "))
+    }
+
+    @Test func exitCodesSayWhatWentWrong() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        let missing = try registry.run(["report", "navet", "--period", "2013"])
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("no store"))
+        let rejected = try registry.run(["log", "navet.visit", "--occurred", "2013-09-12", "--pupils", "-3", "--teachers", "2"])
+        #expect(rejected.status == 1)
+        #expect(rejected.stderr.contains("field \"pupils\""))
+        let suggestion = try registry.run(["log", "navet.visit", "--occurred", "2013-09-12", "--municipality", "Borsa", "--pupils", "3", "--teachers", "2"])
+        #expect(suggestion.status == 1)
+        #expect(suggestion.stderr.contains("did you mean Borås?"))
+        let usage = try registry.run(["report", "nosuch", "--period", "2013"])
+        #expect(usage.status == 2)
+        let badPeriod = try registry.run(["report", "navet", "--period", "2013-Q5"])
+        #expect(badPeriod.status == 1)
+        #expect(badPeriod.stderr.contains("Q1"))
+    }
+
+    @Test func correctsAndRetractsByID() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        let logged = try registry.run(["log", "navet.training", "--occurred", "2013-09-12", "--organisation", "HB", "--participants", "30", "--days", "0.5"])
+        let id = String(logged.stdout.split(separator: " ")[3].trimmingCharacters(in: .whitespacesAndNewlines))
+        let corrected = try registry.run(["correct", id, "--reason", "fel antal", "--participants", "40"])
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        var json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
+        #expect(json.contains(#""key":"org:HB","label":"HB","cells":{"training":40,"total":40}"#))
+        #expect(json.contains(#""teacher_training_days":"20""#))
+        #expect(try registry.run(["retract", id, "--reason", "dubbel"]).status == 0)
+        json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
+        #expect(!json.contains("org:HB"))
+        let again = try registry.run(["retract", id, "--reason", "dubbel"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already retracted"))
+    }
+
+    @Test func importReadsStandardInputAllOrNothing() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        let lines = (1...3).map { #"{"type":"navet.public","occurred":"2013-09-14","children":\#($0),"adults":1}"# }
+        let bad = try registry.run(["import", "-"], stdin: Data((lines + [#"{"type":"navet.public","occurred":"2013-09-14"}"#]).joined(separator: "\n").utf8))
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("line 4"))
+        let exported = try registry.run(["export"]).stdout
+        #expect(!exported.contains("navet.public"))
+        let good = try registry.run(["import", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
+        #expect(good.stdout == "appended 3, already there 0\n")
+    }
+
+    @Test func severalProcessesAppendingAtOnceLoseNothing() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        #expect(try registry.run(["init"]).status == 0)
+        let writers = 6, perWriter = 300
+        var processes: [(Process, Pipe, Pipe)] = []
+        for w in 0..<writers {
+            let file = dir.sub("part-\(w).jsonl")
+            let lines = (0..<perWriter).map { i in #"{"type":"navet.visit","occurred":"2013-10-01","municipality":"Mark","pupils":\#(i % 30 + 1),"teachers":1,"note":"w\#(w)-\#(i)"}"# }
+            try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            processes.append(try registry.start(["import", file]))
+        }
+        for _ in 0..<20 {
+            processes.append(try registry.start(["log", "navet.lecture", "--occurred", "2013-10-02", "--attendees", "3"]))
+        }
+        for (process, out, err) in processes {
+            _ = out.fileHandleForReading.readDataToEndOfFile()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(message)")
+        }
+        let verify = try registry.run(["verify"])
+        #expect(verify.stdout.contains("ok: \(Federation.membershipEvents().count + writers * perWriter + 20) events"), "\(verify.stdout)\(verify.stderr)")
+        let csv = try registry.run(["report", "events", "--period", "2013", "--format", "csv"]).stdout
+        #expect(csv.contains("navet.visit,\(writers * perWriter)"))
+    }
+
+    @Test func killingAnImportLeavesAllOrNothing() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        #expect(try registry.run(["init"]).status == 0)
+        let base = Federation.membershipEvents().count
+        let count = 40_000
+        let file = dir.sub("big.jsonl")
+        let lines = (0..<count).map { i in #"{"type":"navet.public","occurred":"2013-06-0\#(i % 9 + 1)","children":\#(i % 50 + 1),"adults":2}"# }
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        var outcomes: Set<Int> = []
+        for delay in [0.05, 0.2, 0.4, 0.7, 1.0, 1.5, 2.5] {
+            let (process, _, _) = try registry.start(["import", file])
+            Thread.sleep(forTimeInterval: delay)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let verify = try registry.run(["verify"])
+            #expect(verify.status == 0, "\(verify.stderr)")
+            let events = Int(verify.stdout.split(separator: " ")[1])!
+            // Each attempt either appended the whole file once or nothing; ids are fresh per run.
+            #expect((events - base) % count == 0, "\(events)")
+            outcomes.insert(events)
+        }
+        #expect(!outcomes.isEmpty)
+    }
+}
