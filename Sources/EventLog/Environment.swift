@@ -68,6 +68,27 @@ final class Environment: @unchecked Sendable {
         mapSize = newSize
     }
 
+    /// Grows the map (by doublings) until `bytes` more fit beside what is used, so that a
+    /// large write does not fill the map and run again from the start.
+    func reserve(_ bytes: Int) throws {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        mdb_env_info(pointer, &info)
+        mdb_env_stat(pointer, &stat)
+        let used = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        var size = mapSize
+        while size < used + bytes { size *= 2 }
+        if size > mapSize { try grow(to: size) }
+    }
+
+    private func grow(to newSize: Int) throws {
+        pthread_rwlock_wrlock(&gate)
+        defer { pthread_rwlock_unlock(&gate) }
+        guard newSize > mapSize else { return }
+        try check(mdb_env_set_mapsize(pointer, newSize), "growing the map to \(newSize) bytes", path: path)
+        mapSize = newSize
+    }
+
     /// Adopts a map size another process chose (after `MDB_MAP_RESIZED`).
     func adoptResizedMap() throws {
         pthread_rwlock_wrlock(&gate)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A 16-byte event identifier (a UUID), the key of the log's id index.
 public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var high: UInt64
@@ -89,5 +93,29 @@ extension Array where Element == UInt8 {
     @inline(__always)
     mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}
+
+/// A cryptographically secure generator that asks the kernel for 4 KiB at a time instead of
+/// making one system call per number (ids for a large import).
+public struct SecureRandom: RandomNumberGenerator {
+    private var buffer = [UInt64](repeating: 0, count: 512)
+    private var used = 512
+
+    public init() {}
+
+    public mutating func next() -> UInt64 {
+        if used == buffer.count {
+            // getentropy gives at most 256 bytes a call.
+            var system = SystemRandomNumberGenerator()
+            buffer.withUnsafeMutableBytes { raw in
+                for offset in stride(from: 0, to: raw.count, by: 256) where getentropy(raw.baseAddress! + offset, 256) != 0 {
+                    for i in stride(from: offset, to: offset + 256, by: 8) { raw.storeBytes(of: system.next(), toByteOffset: i, as: UInt64.self) }
+                }
+            }
+            used = 0
+        }
+        defer { used += 1 }
+        return buffer[used]
     }
 }

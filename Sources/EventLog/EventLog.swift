@@ -204,6 +204,10 @@ public final class EventLog: Sendable {
         }
     }
 
+    /// Grows the map ahead of a write of about `bytes` (a hint: a write that needs more still
+    /// succeeds, by growing and running again).
+    public func reserve(bytes: Int) throws { try environment.reserve(bytes) }
+
     /// The newest position and hash.
     public func head() throws -> Head { try read { try $0.head() } }
 

@@ -4,73 +4,73 @@ extension Event {
     /// The canonical JSON of §6 for this event at `seq`, recorded at `recorded`: what the hash covers.
     public func canonical(seq: Position, recorded: Milliseconds) -> [UInt8] {
         var object = canonicalObject()
-        object.set("seq", Int64(seq))
-        object.set("recorded", Timestamp.rfc3339(recorded))
+        object.set(.seq, Int64(seq))
+        object.set(.recorded, Timestamp.rfc3339(recorded))
         return object.bytes
     }
 
     func canonicalObject() -> CanonicalObject {
         var object = CanonicalObject()
-        object.set("type", type.rawValue)
-        if let id { object.set("id", id.description) }
-        object.set("occurred", occurred.description)
-        object.set("by", by)
-        object.set("note", note)
+        object.set(.`type`, type.rawValue)
+        if let id { object.set(.id, id.description) }
+        object.set(.occurred, occurred.description)
+        object.set(.by, by)
+        object.set(.note, note)
         switch fact {
         case .visit(let v):
             v.origin.write(to: &object)
-            object.set("school", v.school)
-            object.set("theme", v.theme)
-            object.set("pupils", v.pupils)
-            object.set("teachers", v.teachers)
+            object.set(.school, v.school)
+            object.set(.theme, v.theme)
+            object.set(.pupils, v.pupils)
+            object.set(.teachers, v.teachers)
         case .training(let t):
             t.origin.write(to: &object)
-            object.set("programme", t.programme)
-            object.set("participants", t.participants)
-            object.set("days", t.days.description)
+            object.set(.programme, t.programme)
+            object.set(.participants, t.participants)
+            object.set(.days, t.days.description)
         case .publicVisit(let p):
             p.origin.write(to: &object)
-            object.set("children", p.children)
-            object.set("adults", p.adults)
+            object.set(.children, p.children)
+            object.set(.adults, p.adults)
         case .conference(let c):
             c.origin.write(to: &object)
-            object.set("name", c.name)
-            object.set("participants", c.participants)
+            object.set(.name, c.name)
+            object.set(.participants, c.participants)
         case .lecture(let l):
             l.origin.write(to: &object)
-            object.set("title", l.title)
-            object.set("attendees", l.attendees)
+            object.set(.title, l.title)
+            object.set(.attendees, l.attendees)
         case .mcCase(let c):
-            object.set("case", c.caseID)
-            object.set("municipality", c.municipality.code)
-            object.set("service", c.service.rawValue)
-            object.set("gender", c.gender?.rawValue)
+            object.set(.`case`, c.caseID)
+            object.set(.municipality, c.municipality.code)
+            object.set(.service, c.service.rawValue)
+            object.set(.gender, c.gender?.rawValue)
         case .outcome(let o):
-            object.set("case", o.caseID)
-            object.set("municipality", o.municipality.code)
-            object.set("outcome", o.outcome.rawValue)
+            object.set(.`case`, o.caseID)
+            object.set(.municipality, o.municipality.code)
+            object.set(.outcome, o.outcome.rawValue)
         case .grant(let g):
-            object.set("grant", g.grant)
-            object.set("project", g.project)
-            object.set("applicant", g.applicant)
-            object.set("area", g.area.rawValue)
-            object.set("municipality", g.municipality?.code)
-            object.set("amount_sek", g.amountSEK)
-            object.set("decision", g.decision.rawValue)
-            object.set("funding", g.funding?.rawValue)
+            object.set(.grant, g.grant)
+            object.set(.project, g.project)
+            object.set(.applicant, g.applicant)
+            object.set(.area, g.area.rawValue)
+            object.set(.municipality, g.municipality?.code)
+            object.set(.amountSek, g.amountSEK)
+            object.set(.decision, g.decision.rawValue)
+            object.set(.funding, g.funding?.rawValue)
         case .membership(let m):
-            object.set("unit", m.unit.rawValue)
-            object.set("municipality", m.municipality.code)
-            object.set("role", m.role.rawValue)
-            object.set("from", m.from.description)
-            object.set("to", m.to?.description)
+            object.set(.unit, m.unit.rawValue)
+            object.set(.municipality, m.municipality.code)
+            object.set(.role, m.role.rawValue)
+            object.set(.`from`, m.from.description)
+            object.set(.`to`, m.to?.description)
         case .retraction(let r):
-            object.set("target", r.target.description)
-            object.set("reason", r.reason)
+            object.set(.target, r.target.description)
+            object.set(.reason, r.reason)
         case .correction(let c):
-            object.set("target", c.target.description)
-            object.set("reason", c.reason)
-            object.set("replacement", c.replacement.canonicalObject())
+            object.set(.target, c.target.description)
+            object.set(.reason, c.reason)
+            object.set(.replacement, c.replacement.canonicalObject())
         }
         return object
     }
@@ -83,8 +83,8 @@ extension Origin {
     func write(to object: inout CanonicalObject) {
         switch self {
         case .unknown: break
-        case .municipality(let m): object.set("municipality", m.code)
-        case .organisation(let name): object.set("organisation", name)
+        case .municipality(let m): object.set(.municipality, m.code)
+        case .organisation(let name): object.set(.organisation, name)
         }
     }
 }

@@ -28,7 +28,11 @@ extension Store {
     /// Imports JSON Lines or CSV (header of field names with a `type` column), all or nothing.
     /// Errors name the line. Parsing runs on all cores; the append is one transaction.
     public func importEvents(_ data: [UInt8], today: Day = .today()) throws -> ImportResult {
-        let events = try Self.decodeLines(data, today: today)
+        try importEvents(Self.decodeLines(data, today: today))
+    }
+
+    /// Appends events decoded by `decodeLines`, all or nothing; errors name the line.
+    public func importEvents(_ events: [(line: Int, event: Event)]) throws -> ImportResult {
         let appended: [Appended]
         do {
             appended = try append(events.map(\.event))

@@ -267,43 +267,78 @@ struct CanonicalWriter {
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 }
 
-/// An object under construction: fields are collected, then emitted sorted by key bytes.
+/// Every field name of the event format, declared in the byte order of their UTF-8 names:
+/// an object written slot by slot in this order is canonical without sorting.
+enum FieldKey: Int, CaseIterable {
+    case adults
+    case amountSek
+    case applicant
+    case area
+    case attendees
+    case by
+    case `case`
+    case children
+    case days
+    case decision
+    case `from`
+    case funding
+    case gender
+    case grant
+    case id
+    case municipality
+    case name
+    case note
+    case occurred
+    case organisation
+    case outcome
+    case participants
+    case programme
+    case project
+    case pupils
+    case reason
+    case recorded
+    case replacement
+    case role
+    case school
+    case seq
+    case service
+    case target
+    case teachers
+    case theme
+    case title
+    case `to`
+    case `type`
+    case unit
+}
+
+/// An object under construction: one slot per known key, written in key order.
 struct CanonicalObject {
     enum Field {
         case string(String)
         case integer(Int64)
-        case raw(String)
         case object(CanonicalObject)
     }
-    private(set) var fields: [(key: StaticString, value: Field)] = []
+    private var slots = [Field?](repeating: nil, count: FieldKey.allCases.count)
 
-    init() { fields.reserveCapacity(12) }
-
-    mutating func set(_ key: StaticString, _ value: String) { fields.append((key, .string(value))) }
-    mutating func set(_ key: StaticString, _ value: String?) { if let value { set(key, value) } }
-    mutating func set(_ key: StaticString, _ value: Int) { fields.append((key, .integer(Int64(value)))) }
-    mutating func set(_ key: StaticString, _ value: Int64) { fields.append((key, .integer(value))) }
-    mutating func set(_ key: StaticString, raw value: String) { fields.append((key, .raw(value))) }
-    mutating func set(_ key: StaticString, _ value: CanonicalObject) { fields.append((key, .object(value))) }
+    mutating func set(_ key: FieldKey, _ value: String) { slots[key.index] = .string(value) }
+    mutating func set(_ key: FieldKey, _ value: String?) { if let value { set(key, value) } }
+    mutating func set(_ key: FieldKey, _ value: Int) { slots[key.index] = .integer(Int64(value)) }
+    mutating func set(_ key: FieldKey, _ value: Int64) { slots[key.index] = .integer(value) }
+    mutating func set(_ key: FieldKey, _ value: CanonicalObject) { slots[key.index] = .object(value) }
 
     func write(to writer: inout CanonicalWriter) {
-        let sorted = fields.sorted { a, b in
-            let n = min(a.key.utf8CodeUnitCount, b.key.utf8CodeUnitCount)
-            for i in 0..<n where a.key.utf8Start[i] != b.key.utf8Start[i] {
-                return a.key.utf8Start[i] < b.key.utf8Start[i]
-            }
-            return a.key.utf8CodeUnitCount < b.key.utf8CodeUnitCount
-        }
         writer.bytes.append(UInt8(ascii: "{"))
-        for (offset, field) in sorted.enumerated() {
-            if offset > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+        var first = true
+        for (index, slot) in slots.enumerated() {
+            guard let slot else { continue }
+            if !first { writer.bytes.append(UInt8(ascii: ",")) }
+            first = false
             writer.bytes.append(UInt8(ascii: "\""))
-            writer.bytes.append(contentsOf: UnsafeBufferPointer(start: field.key.utf8Start, count: field.key.utf8CodeUnitCount))
+            writer.bytes.append(contentsOf: FieldKey.names[index])
             writer.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            switch field.value {
+            switch slot {
             case .string(let text): writer.string(text)
             case .integer(let value): writer.integer(value)
-            case .raw(let text): writer.raw(text)
             case .object(let object): object.write(to: &writer)
             }
         }
@@ -315,4 +350,10 @@ struct CanonicalObject {
         write(to: &writer)
         return writer.bytes
     }
+}
+
+extension FieldKey {
+    /// The names, in case order.
+    static let names: [[UInt8]] = ["adults", "amount_sek", "applicant", "area", "attendees", "by", "case", "children", "days", "decision", "from", "funding", "gender", "grant", "id", "municipality", "name", "note", "occurred", "organisation", "outcome", "participants", "programme", "project", "pupils", "reason", "recorded", "replacement", "role", "school", "seq", "service", "target", "teachers", "theme", "title", "to", "type", "unit"].map { Array($0.utf8) }
+    var index: Int { rawValue }
 }

@@ -12,7 +12,10 @@ extension Store {
     /// against the log (targets, cases, membership); a rejected event's `InputError` names its
     /// index in `events`. An event whose id is already in the log is returned as it is stored.
     public func append(_ events: [Event]) throws -> [Appended] {
-        try log.write { txn in
+        // About 600 bytes an event land in the log and its indexes; growing the map first spares
+        // a large import from filling it and starting over.
+        if events.count > 1000 { try log.reserve(bytes: events.count * 600) }
+        return try log.write { txn in
             var context = AppendContext()
             var appended: [Appended] = []
             appended.reserveCapacity(events.count)
@@ -33,7 +36,7 @@ extension Store {
         if let id = event.id, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
             return Appended(event: try RecordedEvent(stored), isNew: false)
         }
-        let id = event.id ?? EventID.random()
+        let id = event.id ?? EventID.random(using: &context.random)
         event.id = id
         try validate(event, in: txn, context: &context)
         let (stored, _) = try txn.append(id: id) { seq, recorded in event.canonical(seq: seq, recorded: recorded) }
@@ -103,6 +106,7 @@ extension Store {
 /// State one write transaction keeps between its appends.
 public struct AppendContext {
     var memberships: [Membership]?
+    var random = SecureRandom()
     public init() {}
 }
 

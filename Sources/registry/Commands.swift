@@ -49,9 +49,9 @@ struct Import: ParsableCommand {
             data = contents
         }
         let bytes = [UInt8](data)
-        let today = Day.today()
-        _ = try Store.decodeLines(bytes, today: today) // reject bad input before creating a store
-        let result = try options.openForWriting().importEvents(bytes, today: today)
+        // Decode before opening: bad input must not even create a store.
+        let events = try Store.decodeLines(bytes, today: .today())
+        let result = try options.openForWriting().importEvents(events)
         print("appended \(result.appended), already there \(result.existing)")
     }
 }

@@ -42,3 +42,12 @@ struct CanonicalTests {
         #expect(line.hasSuffix(#","seq":1,"type":"navet.public"}"# + "\n"))
     }
 }
+
+@Suite("Field keys")
+struct FieldKeyTests {
+    @Test func areDeclaredInByteOrder() {
+        let names = FieldKey.names
+        #expect(names.count == FieldKey.allCases.count)
+        #expect(names == names.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+}
