@@ -3,10 +3,7 @@ import EventLog
 extension Event {
     /// The canonical JSON of §6 for this event at `seq`, recorded at `recorded`: what the hash covers.
     public func canonical(seq: Position, recorded: Milliseconds) -> [UInt8] {
-        var object = canonicalObject()
-        object.set(.seq, Int64(seq))
-        object.set(.recorded, Timestamp.rfc3339(recorded))
-        return object.bytes
+        CanonicalTemplate(canonicalObject()).render(seq: seq, recorded: recorded)
     }
 
     func canonicalObject() -> CanonicalObject {
@@ -77,6 +74,40 @@ extension Event {
 
     /// The JSON object of this event without log fields (for display and API input).
     public var json: String { String(decoding: canonicalObject().bytes, as: UTF8.self) }
+}
+
+/// The canonical JSON of an event without `recorded` and `seq`, which only the log can give:
+/// rendered ahead (in parallel for an import), completed inside the write transaction.
+struct CanonicalTemplate: Sendable {
+    /// Fields before "recorded", between "recorded" and "seq", after "seq".
+    private let parts: [[UInt8]]
+
+    init(_ object: CanonicalObject) {
+        let recorded = FieldKey.recorded.index, seq = FieldKey.seq.index
+        parts = [0..<recorded, (recorded + 1)..<seq, (seq + 1)..<FieldKey.allCases.count].map { range in
+            var writer = CanonicalWriter(capacity: 128)
+            object.writeFields(in: range, to: &writer)
+            return writer.bytes
+        }
+    }
+
+    func render(seq: Position, recorded: Milliseconds) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(parts[0].count + parts[1].count + parts[2].count + 64)
+        out.append(UInt8(ascii: "{"))
+        func field(_ part: [UInt8]) {
+            guard !part.isEmpty else { return }
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out += part
+        }
+        field(parts[0])
+        field(Array("\"recorded\":\"\(Timestamp.rfc3339(recorded))\"".utf8))
+        field(parts[1])
+        field(Array("\"seq\":\(seq)".utf8))
+        field(parts[2])
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
 }
 
 extension Origin {

@@ -33,17 +33,18 @@ extension Store {
 
     /// Appends events decoded by `decodeLines`, all or nothing; errors name the line.
     public func importEvents(_ events: [(line: Int, event: Event)]) throws -> ImportResult {
-        let appended: [Appended]
+        var new = 0, existing = 0
         do {
-            appended = try append(events.map(\.event))
+            try append(PreparedEvent.batch(events.map(\.event))) { appended in
+                if appended.isNew { new += 1 } else { existing += 1 }
+            }
         } catch let error as InputError {
             guard let index = error.index else { throw error }
             var located = error
             located.index = nil
             throw located.at(line: events[index].line)
         }
-        let new = appended.lazy.filter(\.isNew).count
-        return ImportResult(appended: new, existing: appended.count - new)
+        return ImportResult(appended: new, existing: existing)
     }
 
     /// Decodes every non-blank line; the first bad line (by number) is the error.

@@ -328,9 +328,17 @@ struct CanonicalObject {
 
     func write(to writer: inout CanonicalWriter) {
         writer.bytes.append(UInt8(ascii: "{"))
+        writeFields(in: slots.indices, to: &writer)
+        writer.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes the fields whose slots lie in `range`, comma-separated, without braces;
+    /// returns whether it wrote any.
+    @discardableResult
+    func writeFields(in range: Range<Int>, to writer: inout CanonicalWriter) -> Bool {
         var first = true
-        for (index, slot) in slots.enumerated() {
-            guard let slot else { continue }
+        for index in range {
+            guard let slot = slots[index] else { continue }
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             first = false
             writer.bytes.append(UInt8(ascii: "\""))
@@ -342,7 +350,7 @@ struct CanonicalObject {
             case .object(let object): object.write(to: &writer)
             }
         }
-        writer.bytes.append(UInt8(ascii: "}"))
+        return !first
     }
 
     var bytes: [UInt8] {

@@ -1,10 +1,59 @@
+import Dispatch
 import EventLog
 
 /// The result of appending one event: the event as stored, and whether it is new
 /// (false for a repeat of an id already in the log).
 public struct Appended: Sendable {
-    public let event: RecordedEvent
     public let isNew: Bool
+    let stored: StoredEvent
+    private let known: Event?
+
+    init(storedEvent: StoredEvent, event: Event?, isNew: Bool) {
+        stored = storedEvent
+        known = event
+        self.isNew = isNew
+    }
+
+    /// The event as stored (decoded lazily: an import only counts).
+    public var event: RecordedEvent {
+        if let known {
+            return RecordedEvent(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: known, canonical: stored.bytes)
+        }
+        // The log only holds events that decoded once; failing here would mean a corrupt store.
+        return try! RecordedEvent(stored)
+    }
+}
+
+/// An event ready to append: its id fixed and its canonical JSON rendered but for the
+/// position and recorded time that only the write transaction knows.
+struct PreparedEvent: Sendable {
+    let event: Event
+    let template: CanonicalTemplate
+
+    init(_ event: Event, random: inout SecureRandom) {
+        var event = event
+        if event.id == nil { event.id = EventID.random(using: &random) }
+        self.event = event
+        template = CanonicalTemplate(event.canonicalObject())
+    }
+
+    /// Prepares a batch, on all cores when it is large (an import).
+    static func batch(_ events: [Event]) -> [PreparedEvent] {
+        guard events.count > 4096 else {
+            var random = SecureRandom()
+            return events.map { PreparedEvent($0, random: &random) }
+        }
+        let workers = 8, chunk = (events.count + workers - 1) / workers
+        nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<PreparedEvent>.allocate(capacity: events.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var random = SecureRandom()
+            for i in (worker * chunk)..<min(events.count, (worker + 1) * chunk) {
+                (slots.baseAddress! + i).initialize(to: PreparedEvent(events[i], random: &random))
+            }
+        }
+        defer { slots.deinitialize().deallocate() }
+        return Array(slots)
+    }
 }
 
 extension Store {
@@ -12,41 +61,48 @@ extension Store {
     /// against the log (targets, cases, membership); a rejected event's `InputError` names its
     /// index in `events`. An event whose id is already in the log is returned as it is stored.
     public func append(_ events: [Event]) throws -> [Appended] {
+        var appended: [Appended] = []
+        try append(PreparedEvent.batch(events)) { appended.append($0) }
+        return appended
+    }
+
+    /// Appends prepared events in one transaction, handing each result to `collect`.
+    func append(_ events: [PreparedEvent], collect: (Appended) -> Void) throws {
         // About 600 bytes an event land in the log and its indexes; growing the map first spares
         // a large import from filling it and starting over.
         if events.count > 1000 { try log.reserve(bytes: events.count * 600) }
-        return try log.write { txn in
+        var results: [Appended] = []
+        try log.write { txn in
+            results.removeAll(keepingCapacity: true) // the map may have grown: this is a rerun
             var context = AppendContext()
-            var appended: [Appended] = []
-            appended.reserveCapacity(events.count)
             for (index, event) in events.enumerated() {
                 do {
-                    appended.append(try append(event, in: txn, context: &context))
+                    results.append(try append(event, in: txn, context: &context))
                 } catch let error as InputError {
                     throw error.at(index: index)
                 }
             }
-            return appended
         }
+        results.forEach(collect)
     }
 
     /// Appends one event inside a caller's transaction (used for group commit).
     public func append(_ event: Event, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
-        var event = event
-        if let id = event.id, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
-            return Appended(event: try RecordedEvent(stored), isNew: false)
+        try append(PreparedEvent(event, random: &context.random), in: txn, context: &context)
+    }
+
+    private func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
+        let event = prepared.event, id = event.id!
+        if let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
+            return Appended(storedEvent: stored, event: nil, isNew: false)
         }
-        let id = event.id ?? EventID.random(using: &context.random)
-        event.id = id
         try validate(event, in: txn, context: &context)
-        let (stored, _) = try txn.append(id: id) { seq, recorded in event.canonical(seq: seq, recorded: recorded) }
+        let (stored, _) = try txn.append(id: id) { seq, recorded in prepared.template.render(seq: seq, recorded: recorded) }
         for entry in try indexEntries(for: event, at: stored.position, in: txn) {
             try txn.put(entry)
         }
         if event.touchesMembership { context.memberships = nil }
-        return Appended(
-            event: RecordedEvent(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: event, canonical: stored.bytes),
-            isNew: true)
+        return Appended(storedEvent: stored, event: event, isNew: true)
     }
 
     private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "", replacing: Event? = nil) throws {
