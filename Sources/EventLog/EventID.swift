@@ -41,6 +41,16 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return random(using: &generator)
     }
 
+    /// A version-7 UUID: 48 bits of Unix milliseconds, then 74 random bits. Ids made in time
+    /// order land at the end of the id index instead of at random places in it, which keeps a
+    /// large import's B-tree writes sequential.
+    public static func timeOrdered(milliseconds: Int64, using generator: inout some RandomNumberGenerator) -> EventID {
+        let random = generator.next(), more = generator.next()
+        let high = UInt64(UInt64(bitPattern: milliseconds) & 0xFFFF_FFFF_FFFF) << 16 | 0x7000 | (random & 0x0FFF)
+        let low = (more & ~(0xC000 << 48)) | (0x8000 << 48)
+        return EventID(high: high, low: low)
+    }
+
     /// A version-4 UUID drawn from `generator` (deterministic for a seeded generator).
     public static func random(using generator: inout some RandomNumberGenerator) -> EventID {
         let high = (generator.next() & ~0xF000) | 0x4000

@@ -26,18 +26,21 @@ public final class WriteTransaction: ReadTransaction {
     /// Appends one event: gives it the next position and this transaction's recorded time,
     /// lets `render` produce its bytes, extends the hash chain and indexes its id. An id
     /// already in the log appends nothing and returns the stored event with `isNew` false.
+    /// `fresh` promises the id was just generated, which spares the look-up (the id index still
+    /// refuses a duplicate).
     public func append(
-        id: EventID, render: (Position, Milliseconds) throws -> [UInt8]
+        id: EventID, fresh: Bool = false, render: (Position, Milliseconds) throws -> [UInt8]
     ) throws -> (event: StoredEvent, isNew: Bool) {
-        if let existing = try position(of: id), let event = try event(at: existing) {
+        if !fresh, let existing = try position(of: id), let event = try event(at: existing) {
             return (event, false)
         }
         let position = currentHead.position + 1
         let bytes = try render(position, recorded)
         let hash = chainHash(previous: currentHead.hash, bytes: bytes)
         let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
-        try write(databases.log, key: position.key, value: event.stored, flags: MDB_APPEND)
-        try write(databases.ids, key: id.bytes, value: position.key, flags: MDB_NOOVERWRITE)
+        let key = position.key
+        try write(databases.log, key: key, value: event.stored, flags: MDB_APPEND)
+        try write(databases.ids, key: id.bytes, value: key, flags: MDB_NOOVERWRITE)
         currentHead = Head(position: position, hash: hash, recorded: recorded)
         return (event, true)
     }

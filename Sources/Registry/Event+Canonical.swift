@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 
 extension Event {
     /// The canonical JSON of §6 for this event at `seq`, recorded at `recorded`: what the hash covers.
@@ -91,7 +92,13 @@ struct CanonicalTemplate: Sendable {
         }
     }
 
-    func render(seq: Position, recorded: Milliseconds) -> [UInt8] {
+    /// `"recorded":"…"`.
+    static func recordedField(_ recorded: Milliseconds) -> [UInt8] {
+        Array("\"recorded\":\"\(Timestamp.rfc3339(recorded))\"".utf8)
+    }
+
+    /// The canonical JSON; `recordedField` may be passed in when many events share one time.
+    func render(seq: Position, recorded: Milliseconds, recordedField: [UInt8]? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(parts[0].count + parts[1].count + parts[2].count + 64)
         out.append(UInt8(ascii: "{"))
@@ -101,7 +108,7 @@ struct CanonicalTemplate: Sendable {
             out += part
         }
         field(parts[0])
-        field(Array("\"recorded\":\"\(Timestamp.rfc3339(recorded))\"".utf8))
+        field(recordedField ?? Self.recordedField(recorded))
         field(parts[1])
         field(Array("\"seq\":\(seq)".utf8))
         field(parts[2])
@@ -161,6 +168,9 @@ extension RecordedEvent {
 
 /// RFC 3339 UTC timestamps with milliseconds.
 public enum Timestamp {
+    /// Now, in milliseconds since 1970.
+    public static func now() -> Milliseconds { Milliseconds((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
     /// `2014-02-15T22:59:59.999Z`.
     public static func rfc3339(_ ms: Milliseconds) -> String {
         let days = Int32((ms >= 0 ? ms : ms - 86_399_999) / 86_400_000)

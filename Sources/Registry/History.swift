@@ -25,7 +25,7 @@ private struct NavetRow {
     let pupils, teachers, training, children, adults, conference, lecture: Int
 }
 
-private enum Targets {
+private enum HistoryTargets {
     static let navet: [Int: [NavetRow]] = [
         2012: [
             NavetRow(kind: .member("1443"), pupils: 1205, teachers: 70, training: 91, children: 0, adults: 0, conference: 0, lecture: 0),
@@ -62,7 +62,7 @@ private enum Targets {
 // MARK: - Calendar
 
 /// Swedish school and holiday calendar for 2012–2013, as Navet and MC plan by it.
-private enum Calendar2012_2013 {
+private enum HistoryCalendar {
     /// Red days plus the de facto holidays midsummer, Christmas and New Year's Eve.
     static let holidays: Set<Day> = Set([
         "2012-01-01", "2012-01-06", "2012-04-06", "2012-04-08", "2012-04-09", "2012-05-01", "2012-05-17",
@@ -71,11 +71,11 @@ private enum Calendar2012_2013 {
         "2013-01-01", "2013-01-06", "2013-03-29", "2013-03-31", "2013-04-01", "2013-05-01", "2013-05-09",
         "2013-05-19", "2013-06-06", "2013-06-21", "2013-06-22", "2013-11-02", "2013-12-24", "2013-12-25",
         "2013-12-26", "2013-12-31",
-    ].map(day))
+    ].map(isoDay))
 
     /// Navet is closed to the public on these holidays.
     static let closed: Set<Day> = Set(["2012-01-01", "2012-06-22", "2012-12-24", "2012-12-25", "2012-12-31",
-                                       "2013-01-01", "2013-06-21", "2013-12-24", "2013-12-25", "2013-12-31"].map(day))
+                                       "2013-01-01", "2013-06-21", "2013-12-24", "2013-12-25", "2013-12-31"].map(isoDay))
 
     static func isWeekend(_ d: Day) -> Bool { d.weekday >= 5 }
     static func isWorkday(_ d: Day) -> Bool { !isWeekend(d) && !holidays.contains(d) }
@@ -86,9 +86,9 @@ private enum Calendar2012_2013 {
     }
 
     static func dates(_ ranges: [(String, String)], except breaks: [(String, String)] = []) -> [Day] {
-        let excluded = breaks.map { (day($0.0), day($0.1)) }
+        let excluded = breaks.map { (isoDay($0.0), isoDay($0.1)) }
         return ranges.flatMap { range -> [Day] in
-            let (first, last) = (day(range.0), day(range.1))
+            let (first, last) = (isoDay(range.0), isoDay(range.1))
             return (0...Int(last.ordinal - first.ordinal)).map { first.adding(days: $0) }
         }.filter { d in !excluded.contains { $0.0 <= d && d <= $0.1 } }
     }
@@ -133,12 +133,12 @@ private enum Calendar2012_2013 {
     }
 }
 
-private func day(_ iso: String) -> Day { Day(iso: iso)! }
+private func isoDay(_ iso: String) -> Day { Day(iso: iso)! }
 private func kommun(_ code: String) -> Municipality { Municipality.byCode(code)! }
 
 // MARK: - Vocabulary of the history
 
-private enum Names {
+private enum HistoryNames {
     static let schools: [String: [String]] = [
         "1443": ["Bollebygdskolan", "Olsfors skola", "Töllsjö skola"],
         "1490": ["Sandgärdskolan", "Engelbrektskolan", "Daltorpskolan", "Bodaskolan", "Särlaskolan", "Erikslundskolan",
@@ -219,7 +219,7 @@ private struct SeededRandom: RandomNumberGenerator {
 
 /// Splits `total` into one part per weight, each at least `minimum`, the rest shared by weight;
 /// cumulative rounding makes the parts add up to `total` exactly.
-private func split(_ total: Int, weights: [Int], minimum: Int = 0) -> [Int] {
+private func splitExactly(_ total: Int, weights: [Int], minimum: Int = 0) -> [Int] {
     precondition(!weights.isEmpty && total >= minimum * weights.count, "cannot split \(total) into \(weights.count) parts")
     let rest = total - minimum * weights.count, sum = weights.reduce(0, +)
     var parts: [Int] = [], cumulative = 0, given = 0
@@ -267,7 +267,7 @@ private struct HistoryBuilder {
     // MARK: Navet
 
     mutating func navet(year: Int) {
-        let rows = Targets.navet[year]!
+        let rows = HistoryTargets.navet[year]!
         for row in rows { visits(year: year, row: row) }
         training(year: year, rows: rows)
         for row in rows { publicDays(year: year, row: row) }
@@ -282,15 +282,15 @@ private struct HistoryBuilder {
         var count = max(1, (row.pupils + 11) / 22, (row.teachers + 3) / 4)
         if row.teachers > 0 { count = min(count, row.teachers) }
         let meanPupils = row.pupils / count
-        let pupils = split(row.pupils, weights: random.weights(count, spread: 80), minimum: meanPupils / 2)
-        let teachers = split(row.teachers, weights: random.weights(count, spread: 90), minimum: row.teachers >= count ? 1 : 0)
-        let days = Calendar2012_2013.schoolDays(year)
+        let pupils = splitExactly(row.pupils, weights: random.weights(count, spread: 80), minimum: meanPupils / 2)
+        let teachers = splitExactly(row.teachers, weights: random.weights(count, spread: 90), minimum: row.teachers >= count ? 1 : 0)
+        let days = HistoryCalendar.schoolDays(year)
         for i in 0..<count {
-            let origin = origin(row, from: Names.otherVisits)
+            let origin = origin(row, from: HistoryNames.otherVisits)
             var school: String?
-            if case .municipality(let m) = origin, let names = Names.schools[m.code] { school = random.pick(names) }
+            if case .municipality(let m) = origin, let names = HistoryNames.schools[m.code] { school = random.pick(names) }
             add(random.pick(days), by: "reception", .visit(NavetVisit(
-                origin: origin, school: school, theme: random.weighted(Names.themes[year]!), pupils: pupils[i], teachers: teachers[i])))
+                origin: origin, school: school, theme: random.weighted(HistoryNames.themes[year]!), pupils: pupils[i], teachers: teachers[i])))
         }
     }
 
@@ -307,17 +307,17 @@ private struct HistoryBuilder {
         for (index, row) in rows.enumerated() where row.training > 0 {
             let count = max(1, (row.training + 10) / 21)
             let minimum = min(5, row.training / count)
-            for participants in split(row.training, weights: random.weights(count, spread: 70), minimum: minimum) {
+            for participants in splitExactly(row.training, weights: random.weights(count, spread: 70), minimum: minimum) {
                 sessions.append(Session(row: index, participants: participants, quarters: random.weighted([(1, 45), (2, 40), (3, 3), (4, 9), (6, 2), (8, 1)])))
             }
         }
-        balance(&sessions, quarterDays: 4 * Targets.trainingDays[year]!)
+        balance(&sessions, quarterDays: 4 * HistoryTargets.trainingDays[year]!)
 
-        let days = Calendar2012_2013.trainingDays(year)
+        let days = HistoryCalendar.trainingDays(year)
         for session in sessions {
             let row = rows[session.row]
-            let origin = origin(row, from: Names.otherTraining)
-            let programme = if case .organisation = origin { "Lärarstudenter, Högskolan i Borås" } else { random.weighted(Names.programmes[year]!) }
+            let origin = origin(row, from: HistoryNames.otherTraining)
+            let programme = if case .organisation = origin { "Lärarstudenter, Högskolan i Borås" } else { random.weighted(HistoryNames.programmes[year]!) }
             add(random.pick(days), by: "reception", .training(TeacherTraining(
                 origin: origin, programme: programme, participants: session.participants, days: TrainingDays(quarters: session.quarters))))
         }
@@ -367,7 +367,7 @@ private struct HistoryBuilder {
     /// plus a few groups from other municipalities; member rows are such groups only.
     private mutating func publicDays(year: Int, row: NavetRow) {
         guard row.children + row.adults > 0 else { return }
-        let open = Calendar2012_2013.publicDays(year)
+        let open = HistoryCalendar.publicDays(year)
         var slots: [(day: Day, origin: Origin, note: String?, weight: Int)] = []
         switch row.kind {
         case .other:
@@ -376,7 +376,7 @@ private struct HistoryBuilder {
                 slots.append((d, .unknown, nil, season + random.int(-40...40)))
             }
             for _ in 0..<6 {
-                slots.append((random.pick(open), .municipality(kommun(random.pick(Names.publicGroups))), "Gruppbesök", random.int(20...60)))
+                slots.append((random.pick(open), .municipality(kommun(random.pick(HistoryNames.publicGroups))), "Gruppbesök", random.int(20...60)))
             }
         default:
             for _ in 0..<max(1, (row.children + row.adults) / 250) {
@@ -384,8 +384,8 @@ private struct HistoryBuilder {
             }
         }
         let weights = slots.map(\.weight)
-        let children = split(row.children, weights: weights, minimum: row.children >= slots.count ? 1 : 0)
-        let adults = split(row.adults, weights: weights, minimum: row.adults >= slots.count ? 1 : 0)
+        let children = splitExactly(row.children, weights: weights, minimum: row.children >= slots.count ? 1 : 0)
+        let adults = splitExactly(row.adults, weights: weights, minimum: row.adults >= slots.count ? 1 : 0)
         for (i, slot) in slots.enumerated() {
             precondition(children[i] + adults[i] > 0)
             add(slot.day, by: "reception", note: slot.note, .publicVisit(PublicVisit(origin: slot.origin, children: children[i], adults: adults[i])))
@@ -396,10 +396,10 @@ private struct HistoryBuilder {
     private mutating func conferences(year: Int, row: NavetRow) {
         guard row.conference > 0 else { return }
         let count = max(1, (row.conference + 90) / 180)
-        let days = Calendar2012_2013.conferenceDays(year)
-        for participants in split(row.conference, weights: random.weights(count, spread: 70), minimum: 20) {
+        let days = HistoryCalendar.conferenceDays(year)
+        for participants in splitExactly(row.conference, weights: random.weights(count, spread: 70), minimum: 20) {
             add(random.pick(days), by: "reception", .conference(Conference(
-                origin: origin(row, from: Names.otherConferences), name: random.pick(Names.conferences[year]!), participants: participants)))
+                origin: origin(row, from: HistoryNames.otherConferences), name: random.pick(HistoryNames.conferences[year]!), participants: participants)))
         }
     }
 
@@ -407,9 +407,9 @@ private struct HistoryBuilder {
     private mutating func lectures(row: NavetRow) {
         guard row.lecture > 0 else { return }
         let count = max(1, (row.lecture + 37) / 75)
-        for attendees in split(row.lecture, weights: random.weights(count, spread: 60), minimum: 15) {
-            add(random.pick(Calendar2012_2013.lectureDays), by: "reception", .lecture(Lecture(
-                origin: origin(row, from: []), title: random.pick(Names.lectures), attendees: attendees)))
+        for attendees in splitExactly(row.lecture, weights: random.weights(count, spread: 60), minimum: 15) {
+            add(random.pick(HistoryCalendar.lectureDays), by: "reception", .lecture(Lecture(
+                origin: origin(row, from: []), title: random.pick(HistoryNames.lectures), attendees: attendees)))
         }
     }
 
@@ -426,43 +426,44 @@ private struct HistoryBuilder {
     /// matrix exactly, and some outcomes of 2012.
     mutating func coaching() {
         var cases = openCases(year: 2012, count: 492) + openCases(year: 2013, count: 507)
-        let members = Targets.mcMembers.map(kommun)
-        let window2013 = (day("2012-06-01"), day("2013-11-15"))
+        let members = HistoryTargets.mcMembers.map(kommun)
+        let window2013 = (isoDay("2012-06-01"), isoDay("2013-11-15"))
         for (column, municipality) in members.enumerated() {
             var candidates = cases.indices.filter {
                 cases[$0].municipality == municipality && window2013.0 <= cases[$0].day && cases[$0].day <= window2013.1
             }
             random.shuffle(&candidates)
             var next = 0
-            for (outcome, counts) in zip(Outcome.allCases, Targets.outcomes2013) {
+            for (outcome, counts) in zip(Outcome.allCases, HistoryTargets.outcomes2013) {
                 for _ in 0..<counts[column] {
                     let c = candidates[next]
                     next += 1
                     cases[c].closed = true
-                    let first = max(cases[c].day.adding(days: 14), day("2013-01-02"))
-                    let last = min(cases[c].day.adding(days: 240), day("2013-12-20"))
+                    let first = max(cases[c].day.adding(days: 14), isoDay("2013-01-02"))
+                    let last = min(cases[c].day.adding(days: 240), isoDay("2013-12-20"))
                     record(outcome, of: cases[c], between: first, and: last, year: 2013)
                 }
             }
         }
-        var candidates2012 = cases.indices.filter { !cases[$0].closed && cases[$0].day <= day("2012-10-31") }
+        var candidates2012 = cases.indices.filter { !cases[$0].closed && cases[$0].day <= isoDay("2012-10-31") }
         random.shuffle(&candidates2012)
-        let shares = Outcome.allCases.map { outcome in (outcome, Targets.outcomes2013[Outcome.allCases.firstIndex(of: outcome)!].reduce(1, +)) }
+        // 2012's outcomes are drawn in roughly 2013's proportions.
+        let shares = zip(Outcome.allCases, HistoryTargets.outcomes2013).map { ($0, $1.reduce(1, +)) }
         for c in candidates2012.prefix(94) {
-            let last = min(cases[c].day.adding(days: 200), day("2012-12-20"))
+            let last = min(cases[c].day.adding(days: 200), isoDay("2012-12-20"))
             record(random.weighted(shares), of: cases[c], between: cases[c].day.adding(days: 14), and: last, year: 2012)
         }
     }
 
     private mutating func record(_ outcome: Outcome, of openCase: OpenCase, between first: Day, and last: Day, year: Int) {
-        let days = Calendar2012_2013.mcDays(year).filter { first <= $0 && $0 <= last }
+        let days = HistoryCalendar.mcDays(year).filter { first <= $0 && $0 <= last }
         add(days.isEmpty ? first : random.pick(days), by: "coach", .outcome(CaseOutcome(
             caseID: openCase.caseID, municipality: openCase.municipality, outcome: outcome)))
     }
 
     private mutating func openCases(year: Int, count: Int) -> [OpenCase] {
-        let byMunicipality = split(count, weights: [5, 66, 13, 8, 8])
-        var municipalities = zip(Targets.mcMembers, byMunicipality).flatMap { Array(repeating: kommun($0), count: $1) }
+        let byMunicipality = splitExactly(count, weights: [5, 66, 13, 8, 8])
+        var municipalities = zip(HistoryTargets.mcMembers, byMunicipality).flatMap { Array(repeating: kommun($0), count: $1) }
         let female = (count * 71 + 50) / 100, core = (count * 84 + 50) / 100
         var genders = [Gender](repeating: .female, count: female) + [.other] + [Gender](repeating: .unspecified, count: 3)
         genders += [Gender](repeating: .male, count: count - genders.count)
@@ -470,7 +471,7 @@ private struct HistoryBuilder {
         random.shuffle(&municipalities)
         random.shuffle(&genders)
         random.shuffle(&services)
-        let workdays = Calendar2012_2013.mcDays(year)
+        let workdays = HistoryCalendar.mcDays(year)
         let days = (0..<count).map { _ in random.pick(workdays) }.sorted()
         return (0..<count).map { i in
             let number = String(i + 1)
@@ -522,7 +523,7 @@ private struct HistoryBuilder {
         ]
         var numbers: [Int: Int] = [:]
         for d in decisions {
-            let date = day(d.date)
+            let date = isoDay(d.date)
             numbers[date.year, default: 0] += 1
             let number = String(numbers[date.year]!)
             add(date, by: "kansliet", .grant(GrantDecision(
@@ -542,7 +543,7 @@ private struct HistoryBuilder {
         // A class of 24 typed as 240.
         if let i = firstIndex(year: 2012, month: 10, where: { if case .visit(let v) = $0, v.origin == .municipality(kommun("1490")) { true } else { false } }),
            case .visit(var visit) = events[i].fact {
-            let right = events[i].replacingID(nil)
+            let right = events[i].withoutID
             visit.pupils *= 10
             events[i].fact = .visit(visit)
             add(right.occurred.adding(days: 3), by: "reception", .correction(Correction(
@@ -558,19 +559,19 @@ private struct HistoryBuilder {
         if let i = firstIndex(year: 2013, month: 11, where: {
             if case .training(let t) = $0 { t.participants >= 10 && t.participants < 100 && t.participants % 10 != 0 && t.participants / 10 != t.participants % 10 } else { false }
         }), case .training(var training) = events[i].fact {
-            let right = events[i].replacingID(nil)
+            let right = events[i].withoutID
             training.participants = training.participants % 10 * 10 + training.participants / 10
             events[i].fact = .training(training)
-            add(day("2014-01-14"), by: "reception", .correction(Correction(
-                target: events[i].id!, reason: "Siffrorna omkastade: \(training.participants) deltagare skulle vara \(right.participants!)", replacement: right)))
+            add(isoDay("2014-01-14"), by: "reception", .correction(Correction(
+                target: events[i].id!, reason: "Siffrorna omkastade: \(training.participants) deltagare skulle vara \("\(training.participants % 10 * 10 + training.participants / 10)")", replacement: right)))
         }
         // A day's adults undercounted by a hundred, found in the visitor statistics.
         if let i = firstIndex(year: 2013, month: 12, where: { if case .publicVisit(let p) = $0 { p.origin == .unknown && p.adults > 100 } else { false } }),
            case .publicVisit(var visit) = events[i].fact {
-            let right = events[i].replacingID(nil)
+            let right = events[i].withoutID
             visit.adults -= 100
             events[i].fact = .publicVisit(visit)
-            add(day("2014-01-20"), by: "reception", .correction(Correction(
+            add(isoDay("2014-01-20"), by: "reception", .correction(Correction(
                 target: events[i].id!, reason: "Vuxna enligt kassarapporten: \(visit.adults + 100), inte \(visit.adults)", replacement: right)))
         }
     }
@@ -581,13 +582,10 @@ private struct HistoryBuilder {
 }
 
 private extension Event {
-    func replacingID(_ id: EventID?) -> Event {
+    /// The same event as a correction's replacement.
+    var withoutID: Event {
         var copy = self
-        copy.id = id
+        copy.id = nil
         return copy
-    }
-
-    var participants: Int? {
-        if case .training(let t) = fact { t.participants } else { nil }
     }
 }

@@ -29,10 +29,13 @@ public struct Appended: Sendable {
 struct PreparedEvent: Sendable {
     let event: Event
     let template: CanonicalTemplate
+    /// The id was generated here, so it cannot be in the log yet.
+    let isFresh: Bool
 
-    init(_ event: Event, random: inout SecureRandom) {
+    init(_ event: Event, random: inout SecureRandom, now: Milliseconds = Timestamp.now()) {
         var event = event
-        if event.id == nil { event.id = EventID.random(using: &random) }
+        isFresh = event.id == nil
+        if isFresh { event.id = EventID.timeOrdered(milliseconds: now, using: &random) }
         self.event = event
         template = CanonicalTemplate(event.canonicalObject())
     }
@@ -41,14 +44,16 @@ struct PreparedEvent: Sendable {
     static func batch(_ events: [Event]) -> [PreparedEvent] {
         guard events.count > 4096 else {
             var random = SecureRandom()
-            return events.map { PreparedEvent($0, random: &random) }
+            let now = Timestamp.now()
+            return events.map { PreparedEvent($0, random: &random, now: now) }
         }
         let workers = 8, chunk = (events.count + workers - 1) / workers
         nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<PreparedEvent>.allocate(capacity: events.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var random = SecureRandom()
+            let now = Timestamp.now()
             for i in (worker * chunk)..<min(events.count, (worker + 1) * chunk) {
-                (slots.baseAddress! + i).initialize(to: PreparedEvent(events[i], random: &random))
+                (slots.baseAddress! + i).initialize(to: PreparedEvent(events[i], random: &random, now: now))
             }
         }
         defer { slots.deinitialize().deallocate() }
@@ -93,11 +98,14 @@ extension Store {
 
     private func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
         let event = prepared.event, id = event.id!
-        if let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
+        if !prepared.isFresh, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
             return Appended(storedEvent: stored, event: nil, isNew: false)
         }
         try validate(event, in: txn, context: &context)
-        let (stored, _) = try txn.append(id: id) { seq, recorded in prepared.template.render(seq: seq, recorded: recorded) }
+        let (stored, _) = try txn.append(id: id, fresh: true) { seq, recorded in
+            if context.recorded?.time != recorded { context.recorded = (recorded, CanonicalTemplate.recordedField(recorded)) }
+            return prepared.template.render(seq: seq, recorded: recorded, recordedField: context.recorded?.field)
+        }
         for entry in try indexEntries(for: event, at: stored.position, in: txn) {
             try txn.put(entry)
         }
@@ -163,6 +171,8 @@ extension Store {
 public struct AppendContext {
     var memberships: [Membership]?
     var random = SecureRandom()
+    /// The transaction's recorded time, rendered once.
+    var recorded: (time: Milliseconds, field: [UInt8])?
     public init() {}
 }
 

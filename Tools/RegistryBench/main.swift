@@ -16,6 +16,8 @@ do {
     switch arguments.first ?? "all" {
     case "append":
         try AppendBenchmark(directory: scratch, rounds: option("rounds", default: 500)).run()
+    case "log":
+        try LogBenchmark(directory: scratch, events: option("events", default: 1_000_000)).run()
     case "import":
         try ImportBenchmark(directory: scratch, events: option("events", default: 1_000_000)).run()
     case "report":
