@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 
 extension Store {
     /// Builds a report from the effective events as of the chosen position (§3, §4).
@@ -25,7 +26,13 @@ extension Store {
         return try log.read { txn in
             let effective = EffectiveEvents(store: self, txn: txn, asOf: position)
             let memberships = try effective.memberships()
-            let recorded = try position > 0 ? txn.event(at: position)?.recorded : nil
+            // As of an instant, the report states that instant; otherwise the position's time.
+            let recorded: Milliseconds?
+            if case .instant(let date) = query.asOf {
+                recorded = Milliseconds((date.timeIntervalSince1970 * 1000).rounded())
+            } else {
+                recorded = try position > 0 ? txn.event(at: position)?.recorded : nil
+            }
             func tally(_ period: Period) throws -> P {
                 let context = ProjectionContext(period: period, memberships: memberships) { code in
                     try self.organisationName(code, in: txn)

@@ -104,7 +104,7 @@ public final class Store: Sendable {
 
     /// The last position recorded at or before `instant` (0 when none).
     public func position(recordedAtOrBefore instant: Date) throws -> Position {
-        let limit = Milliseconds((instant.timeIntervalSince1970 * 1000).rounded(.down))
+        let limit = Milliseconds((instant.timeIntervalSince1970 * 1000).rounded())
         return try log.read { txn in
             var low: Position = 0, high = try txn.head().position
             while low < high {

@@ -103,6 +103,21 @@ struct ReportTests {
         }
     }
 
+    @Test func asOfADateMeansTheEndOfThatDayInStockholm() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        _ = try store.append([Event.decode(json: #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"Borås","pupils":24,"teachers":2}"#, today: .today())])
+        let then = try store.report(ReportQuery(name: .navet, period: Period.parse("2013"), asOf: AsOf.parse("2014-02-15")))
+        #expect(then.json().contains(#""as_of":{"seq":0,"recorded":"2014-02-15T22:59:59.999Z"}"#))
+        #expect(then.value(row: "total", column: "total") == 0)
+        let summer = try store.report(ReportQuery(name: .navet, period: Period.parse("2013"), asOf: AsOf.parse("2014-07-01")))
+        #expect(summer.json().contains(#""recorded":"2014-07-01T21:59:59.999Z""#))
+        let now = try store.report(ReportQuery(name: .navet, period: Period.parse("2013"), asOf: AsOf.parse(Day.today().description)))
+        #expect(now.value(row: "total", column: "total") == 26)
+        #expect(now.asOfSeq == (try store.head().position))
+        #expect(throws: InputError.self) { try AsOf.parse("last tuesday") }
+    }
+
     @Test func aCorrectionMovesCountsAndARetractionRemovesThem() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let store = try Store(path: dir.path)
