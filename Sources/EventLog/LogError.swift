@@ -29,7 +29,7 @@ public enum LogError: Error, Equatable, CustomStringConvertible, Sendable {
         switch self {
         case .locked(let path): "store at \(path) is locked by another process"
         case .corrupted(let what): "store is corrupt: \(what)"
-        case .diskFull(let path): "disk full while writing \(path); nothing was written"
+        case .diskFull(let path): "the disk is full (or failing) under \(path); nothing was written"
         case .notFound(let path): "no store at \(path)"
         case .unsupportedFormat(let found, let supported):
             "store format \(found) is newer than this program's \(supported)"
@@ -54,7 +54,8 @@ extension LogError {
         switch rc {
         case MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_INVALID, MDB_VERSION_MISMATCH:
             self = .corrupted("\(operation): \(String(cString: mdb_strerror(rc)))")
-        case ENOSPC, EDQUOT:
+        case ENOSPC, EDQUOT, EIO:
+            // LMDB reports a short write at commit as EIO.
             self = .diskFull(path: path)
         case EAGAIN, EBUSY:
             self = .locked(path: path)

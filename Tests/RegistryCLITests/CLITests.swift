@@ -122,3 +122,37 @@ struct CLITests {
         #expect(!outcomes.isEmpty)
     }
 }
+
+@Suite("A full disk", .serialized, .enabled(if: getuid() == 0, "mounting a tiny tmpfs needs root"))
+struct DiskFullTests {
+    @Test func aFullDiskEndsWithExitThreeAndNothingHalfWritten() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let mountPoint = dir.sub("tiny")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=2m", "tmpfs", mountPoint]
+        try mount.run()
+        mount.waitUntilExit()
+        try #require(mount.terminationStatus == 0, "could not mount a tmpfs")
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let registry = RegistryBinary(store: mountPoint + "/store")
+        #expect(try registry.run(["init"]).status == 0)
+        let note = String(repeating: "x", count: 150)
+        let lines = (0..<30_000).map { #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"1490","pupils":\#($0 % 30 + 1),"teachers":1,"note":"\#(note)"}"# }
+        let file = dir.sub("big.jsonl")
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let full = try registry.run(["import", file])
+        #expect(full.status == 3)
+        #expect(full.stderr.contains("disk is full"))
+        let verify = try registry.run(["verify"])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("ok: \(Federation.membershipEvents().count) events"))
+    }
+}

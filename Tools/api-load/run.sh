@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Measures the HTTP API on loopback: durable appends/s with 64 concurrent clients, and the
+# latency of the navet report. Needs wrk (apt-get install wrk). Run by hand:
+#   bash Tools/api-load/run.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-15}
+port=18180
+swift build -c release --product registry >/dev/null
+registry=.build/release/registry
+store=$(mktemp -d)/store
+trap 'kill $server 2>/dev/null; rm -rf "$(dirname "$store")"' EXIT
+export REGISTRY_STORE=$store
+$registry demo --no-serve >/dev/null
+writer=$($registry user add loader --role reception | sed -n 's/^token: //p')
+reader=$($registry user add reader --role analyst | sed -n 's/^token: //p')
+$registry serve --host 127.0.0.1 --port $port >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
+before=$($registry verify --store "$store" 2>/dev/null | awk '{print $2}' || true)
+echo "== appends: 64 connections, ${seconds}s"
+REGISTRY_TOKEN=$writer wrk -t2 -c64 -d${seconds}s -s Tools/api-load/post-visit.lua http://127.0.0.1:$port/api/events
+echo "== navet report 2013 vs 2012: 8 connections, ${seconds}s"
+REGISTRY_TOKEN=$reader wrk -t2 -c8 -d${seconds}s -s Tools/api-load/report.lua http://127.0.0.1:$port
+kill $server; wait $server 2>/dev/null || true
+after=$($registry verify | awk '{print $2}')
+echo "events before $before, after $after: $((after - before)) durable appends; verify ok"
