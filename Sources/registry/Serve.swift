@@ -23,6 +23,11 @@ struct Demo: AsyncParsableCommand {
     @Flag(help: "Load and exit.") var noServe = false
 
     func run() async throws {
-        throw CLIError.unusable("demo is not wired yet")
+        let store = try options.openForWriting()
+        let appended = try store.append(History.events()).filter(\.isNew).count
+        let head = try store.head()
+        print("demo history loaded into \(options.path): \(appended) new events, \(head.position) in all, head \(head.hashHex)")
+        if noServe { return }
+        throw CLIError.unusable("serve is not wired yet")
     }
 }
