@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Registry
+import RegistryServer
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the web app and HTTP API.")
@@ -8,12 +10,52 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
 
     func run() async throws {
-        throw CLIError.unusable("serve is not wired yet")
+        let store = try options.openForWriting()
+        print("serving \(options.path) on http://\(host):\(port)")
+        fflush(nil) // the banner must show before the server runs, also into a file or pipe
+        try await serve(store: store, configuration: ServerConfiguration(host: host, port: port))
     }
 }
 
+extension UserRole: ExpressibleByArgument {}
+
 struct UserCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.")
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage users (kept beside the log, never in it).",
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user; prints a password and an API token, once.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The user name.") var name: String
+        @Option(help: "reception, coach, grants, analyst or admin.") var role: UserRole
+
+        func run() throws {
+            let credentials = try Users.add(store: options.openForWriting(), name: name, role: role)
+            print("password: \(credentials.password)")
+            print("token: \(credentials.token)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users and their roles.")
+        @OptionGroup var options: StoreOptions
+
+        func run() throws {
+            for user in try Users.list(store: options.openExisting()) { print("\(user.name)\t\(user.role.rawValue)") }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a user; their sessions and token stop working.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The user name.") var name: String
+
+        func run() throws {
+            guard try Users.remove(store: options.openExisting(), name: name) else { throw CLIError.rejected("no user \(name)") }
+            print("removed \(name)")
+        }
+    }
 }
 
 struct Demo: AsyncParsableCommand {
@@ -28,6 +70,20 @@ struct Demo: AsyncParsableCommand {
         let head = try store.head()
         print("demo history loaded into \(options.path): \(appended) new events, \(head.position) in all, head \(head.hashHex)")
         if noServe { return }
-        throw CLIError.unusable("serve is not wired yet")
+        // No default password exists: the demo makes one user per role, shown once.
+        let existing = Set(try Users.list(store: store).map(\.name))
+        print("\nUsers for the demo (passwords are shown once; `registry user add` makes more):")
+        for role in UserRole.allCases {
+            let name = "demo-\(role.rawValue)"
+            if existing.contains(name) {
+                print("  \(name) (\(role.rawValue)): created earlier")
+                continue
+            }
+            let credentials = try Users.add(store: store, name: name, role: role)
+            print("  \(name) (\(role.rawValue)): password \(credentials.password)")
+        }
+        print("\nOpen http://127.0.0.1:\(port)")
+        fflush(nil) // the banner must show before the server runs, also into a file or pipe
+        try await serve(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port))
     }
 }

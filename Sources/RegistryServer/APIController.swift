@@ -1,0 +1,142 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Registry
+
+/// The JSON API of SPEC §8 and the health check.
+struct APIController {
+    let state: ServerState
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/healthz", use: health)
+        let api = router.group("api")
+        api.post("events", use: postEvents)
+        api.get("events", use: getEvents)
+        api.get("reports/:name", use: getReport)
+    }
+
+    /// `POST /api/events`: one event object or an array, all or nothing.
+    @Sendable func postEvents(request: Request, context: AppRequestContext) async throws -> Response {
+        // A browser session may read through the API, but only a token may write: a form on
+        // another site cannot send one, so no CSRF token is needed here.
+        guard let user = context.identity, user.credential == .token else { throw APIError.unauthorized() }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let value: JSONValue
+        do {
+            value = try body.withUnsafeReadableBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
+        } catch {
+            throw APIError(.badRequest, "\(error)")
+        }
+        let values: [JSONValue], isArray: Bool
+        switch value {
+        case .array(let array): (values, isArray) = (array, true)
+        default: (values, isArray) = ([value], false)
+        }
+        guard !values.isEmpty else { throw APIError(.badRequest, "the array holds no events") }
+        // An index only means something for an array.
+        func located(_ error: InputError, at index: Int?) -> APIError {
+            var error = error
+            error.index = isArray ? index : nil
+            return APIError(error)
+        }
+        let today = Day.today()
+        var events: [Event] = []
+        events.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            do {
+                events.append(try Event.decode(value, today: today))
+            } catch {
+                throw located(error, at: index)
+            }
+        }
+        let appended: [Appended]
+        do {
+            appended = try await state.append(events, as: user)
+        } catch let error as InputError {
+            throw located(error, at: error.index)
+        } catch let denied as PermissionDenied {
+            throw APIError.forbidden(denied.message, index: isArray ? denied.index : nil)
+        } catch let error as LogError {
+            throw APIError(.serviceUnavailable, "the store cannot take the events: \(error)")
+        }
+        var out = ByteBuffer()
+        if isArray { out.writeString("[") }
+        for (index, item) in appended.enumerated() {
+            if index > 0 { out.writeString(",") }
+            out.writeBytes(item.event.exportLine)
+        }
+        out.writeString(isArray ? "]\n" : "\n")
+        // Nothing new means every event was already there: an idempotent retry.
+        let status: HTTPResponse.Status = appended.contains(where: \.isNew) ? .created : .ok
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: out))
+    }
+
+    /// `GET /api/events?after=SEQ&limit=N`: JSON Lines in log order, for catch-up readers.
+    @Sendable func getEvents(request: Request, context: AppRequestContext) async throws -> Response {
+        try requireReader(context)
+        let query = FormData(query: request)
+        let after = try number(query, "after", default: 0, in: 0...UInt64.max)
+        let limit = try number(query, "limit", default: 1000, in: 1...10_000)
+        let store = state.store
+        let chunks = try await Blocking.run {
+            var chunks: [ByteBuffer] = []
+            try store.export(after: after, limit: Int(limit)) { chunks.append(ByteBuffer(bytes: $0)) }
+            return chunks
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(contentsOf: chunks))
+    }
+
+    /// `GET /api/reports/NAME?period=…&compare=…&as_of=…|as_of_seq=…`: the report JSON of
+    /// §4, or CSV with `Accept: text/csv` (or `format=csv`, for download links).
+    @Sendable func getReport(request: Request, context: AppRequestContext) async throws -> Response {
+        try requireReader(context)
+        let name = try context.parameters.require("name")
+        guard let reportName = ReportName(rawValue: name) else {
+            throw APIError(.notFound, "no report \"\(name)\"; there are \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let query = FormData(query: request)
+        let reportQuery: ReportQuery
+        do {
+            reportQuery = try ReportRequest.query(reportName, from: query)
+        } catch {
+            throw APIError(error)
+        }
+        let format = query.text("format") ?? (request.headers[.accept]?.contains("text/csv") == true ? "csv" : "json")
+        guard format == "csv" || format == "json" else { throw APIError(.badRequest, "format is csv or json", field: "format") }
+        let store = state.store
+        let report = try await Blocking.run { try store.report(reportQuery) }
+        var headers: HTTPFields = [.contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"]
+        if query.text("format") != nil {
+            headers[.contentDisposition] = "attachment; filename=\"\(ReportRequest.fileName(report, format: format))\""
+        }
+        let text = format == "csv" ? report.csv() : report.json() + "\n"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// `GET /healthz`: 200 when the store answers and its writer commits, else 503.
+    @Sendable func health(request: Request, context: AppRequestContext) async throws -> Response {
+        let body: String, status: HTTPResponse.Status
+        do {
+            // An empty request goes through the writer: a write transaction that commits nothing.
+            _ = try await state.writer.append([])
+            let head = try state.store.head()
+            (status, body) = (.ok, "{\"status\":\"ok\",\"seq\":\(head.position),\"hash\":\"\(head.hashHex)\"}\n")
+        } catch {
+            (status, body) = (.serviceUnavailable, "{\"status\":\"unavailable\",\"error\":\(JSONText.string("\(error)"))}\n")
+        }
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    private func requireReader(_ context: AppRequestContext) throws {
+        guard let user = context.identity else { throw APIError.unauthorized() }
+        guard user.role.mayRead else { throw APIError.forbidden("role \(user.role.rawValue) may not read reports or the log") }
+    }
+
+    private func number(_ query: FormData, _ name: String, default value: UInt64, in range: ClosedRange<UInt64>) throws -> UInt64 {
+        guard let text = query.text(name) else { return value }
+        guard let number = UInt64(text), range.contains(number) else {
+            throw APIError(.badRequest, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"", field: name)
+        }
+        return number
+    }
+}

@@ -1,0 +1,48 @@
+import Registry
+
+/// The MC cases as the coach page lists them: each case with its latest outcome.
+struct CaseList {
+    struct Case {
+        let caseID: String
+        let municipality: Municipality
+        let service: Service
+        let gender: Gender?
+        let opened: Day
+        var outcome: (outcome: Outcome, on: Day)?
+    }
+
+    /// Newest first.
+    let cases: [Case]
+
+    init(_ state: Activity.State) {
+        var byID: [String: Case] = [:]
+        var order: [String] = []
+        // Oldest first, so that outcomes find their case and the latest outcome wins.
+        for event in state.events([.mcCase, .mcOutcome]).reversed() {
+            switch event.fact {
+            case .mcCase(let c):
+                if byID[c.caseID] == nil { order.append(c.caseID) }
+                byID[c.caseID] = Case(caseID: c.caseID, municipality: c.municipality, service: c.service, gender: c.gender, opened: event.occurred)
+            case .outcome(let o):
+                byID[o.caseID]?.outcome = (o.outcome, event.occurred)
+            default:
+                break
+            }
+        }
+        cases = order.reversed().compactMap { byID[$0] }
+    }
+
+    /// Cases without an outcome, newest first.
+    var open: [Case] { cases.filter { $0.outcome == nil } }
+
+    func find(_ caseID: String) -> Case? { cases.first { $0.caseID == caseID } }
+
+    /// A fresh pseudonymous case id such as `MC-2026-K7QM`.
+    func suggestedID(year: Int) -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        while true {
+            let id = "MC-\(year)-" + String((0..<4).map { _ in alphabet.randomElement()! })
+            if find(id) == nil { return id }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import EventLog
+import Hummingbird
+import Registry
+
+/// Medarbetarcentrum's coaches: open a case under a pseudonymous id, record its outcome,
+/// and see the cases. Names and personal identity numbers are never asked for.
+struct CoachController {
+    let state: ServerState
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/coach", use: show)
+        router.post("/coach/case", use: openCase)
+        router.post("/coach/outcome", use: recordOutcome)
+    }
+
+    private static func allowed(_ role: UserRole) -> Bool { role == .coach || role == .admin }
+    /// Cases listed on the page, newest first.
+    static let listed = 100
+
+    /// Which of the page's two forms a problem belongs to.
+    private enum Form { case openCase, outcome }
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        var notice: HTML = ""
+        if let id = FormData(query: request)["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
+        }
+        return try await page(user: user, context: context, notice: notice).response(from: request, context: context)
+    }
+
+    @Sendable func openCase(request: Request, context: AppRequestContext) async throws -> Response {
+        try await save(request: request, context: context, form: .openCase)
+    }
+
+    @Sendable func recordOutcome(request: Request, context: AppRequestContext) async throws -> Response {
+        try await save(request: request, context: context, form: .outcome)
+    }
+
+    private func save(request: Request, context: AppRequestContext, form which: Form) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        let cases = CaseList(try await state.recentActivity())
+        let fields = try caseFields(cases: cases, which)
+        do {
+            let event: Event
+            switch which {
+            case .openCase:
+                event = try EventForm.event(type: .mcCase, fields: fields, form: form)
+            case .outcome:
+                // The outcome counts for the case's municipality; the coach need not repeat it.
+                let municipality = form.text("case").flatMap(cases.find)?.municipality.code
+                event = try EventForm.event(type: .mcOutcome, fields: fields, form: form,
+                                            extra: municipality.map { [("municipality", .string($0))] } ?? [])
+            }
+            let appended = try await state.append([event], as: user)
+            return .redirect(to: link("/coach", [("saved", appended[0].event.event.id?.description)]))
+        } catch let error as InputError {
+            let problem = FormProblem(error, fields: fields)
+            return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
+                .response(from: request, context: context)
+        } catch is PermissionDenied {
+            throw PageError.forbidden
+        }
+    }
+
+    private func caseFields(cases: CaseList, _ which: Form) throws -> [FormField] {
+        let today = Day.today()
+        switch which {
+        case .openCase:
+            return [
+                FormField("case", "Ärende-id", .text, required: true, hint: "Pseudonym – aldrig namn eller personnummer."),
+                FormField("municipality", "Kommun", .municipality(first: try state.members(of: .mc), onlyFirst: true), required: true),
+                FormField("service", "Tjänst", .choice(Service.allCases.map { ($0.rawValue, $0.label) }), required: true),
+                FormField("gender", "Kön", .choice(Gender.allCases.map { ($0.rawValue, $0.label) })),
+                FormField("occurred", "Datum", .date(max: today), required: true),
+                FormField("note", "Anteckning", .text),
+            ]
+        case .outcome:
+            let open = cases.open.map { c in ("\(c.caseID)", "\(c.caseID) · \(c.municipality.name) · öppnat \(c.opened)") }
+            return [
+                FormField("case", "Ärende", .choice(open), required: true),
+                FormField("outcome", "Utfall", .choice(Outcome.allCases.map { ($0.rawValue, $0.label) }), required: true),
+                FormField("occurred", "Datum", .date(max: today), required: true),
+                FormField("note", "Anteckning", .text),
+            ]
+        }
+    }
+
+    private func page(user: User, context: AppRequestContext, notice: HTML,
+                      problem: (Form, FormProblem, [String: String])? = nil, status: HTTPResponse.Status = .ok) async throws -> Page {
+        let cases = CaseList(try await state.recentActivity())
+        let today = Day.today()
+        func form(_ which: Form, action: String, title: String, button: String, defaults: [String: String]) throws -> HTML {
+            let (formProblem, values): (FormProblem, [String: String]) =
+                problem.flatMap { $0.0 == which ? ($0.1, $0.2) : nil } ?? (FormProblem(), defaults)
+            return """
+                <form method="post" action="\(action)" class="card" id="\(action.dropFirst("/coach/".count))">
+                <h2>\(title)</h2>\(formProblem.html)
+                <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+                <div class="fields">\(formProblem.inputs(try caseFields(cases: cases, which), values: values))</div>
+                <button type="submit">\(button)</button>
+                </form>
+                """
+        }
+        // The newest cases; older ones are in the log and the reports.
+        let shown = cases.cases.prefix(Self.listed)
+        let rows = shown.map { c -> HTML in
+            let outcome: HTML = c.outcome.map { "\($0.outcome.label) <span class=\"muted\">\($0.on.description)</span>" } ?? "<em>Öppet</em>"
+            return "<tr><td class=\"d\">\(c.caseID)</td><td>\(c.municipality.name)</td><td>\(c.service.label)</td><td>\(c.gender?.label ?? "")</td><td class=\"d\">\(c.opened.description)</td><td>\(outcome)</td></tr>"
+        }
+        let list: HTML = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : """
+            <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th></tr></thead>
+            <tbody>\(rows.joined())</tbody></table></div>
+            <p class="muted">\(shown.count) av \(cases.cases.count) ärenden, \(cases.open.count) öppna.</p>
+            """
+        let content: HTML = """
+            \(notice)
+            \(try form(.openCase, action: "/coach/case", title: "Öppna ärende", button: "Spara ärende",
+                       defaults: ["case": cases.suggestedID(year: today.year), "occurred": today.description, "service": Service.core.rawValue]))
+            \(try form(.outcome, action: "/coach/outcome", title: "Registrera utfall", button: "Spara utfall",
+                       defaults: ["occurred": today.description]))
+            <section id="cases"><h2>Ärenden</h2>\(list)</section>
+            """
+        return Page(status: status, Layout.page("Medarbetarcentrum", user: user, csrf: context.csrf, content))
+    }
+}

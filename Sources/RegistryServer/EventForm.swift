@@ -1,0 +1,33 @@
+import EventLog
+import Registry
+
+/// Turns posted form fields into events through the same decoder as JSON input, and
+/// events back into form values (to prefill a correction).
+enum EventForm {
+    /// The JSON object for an event of `type` from the non-empty `fields` of `form`, plus `extra` members.
+    static func object(type: EventType, fields: [FormField], form: FormData, extra: JSONObject = []) -> JSONObject {
+        var object: JSONObject = [("type", .string(type.rawValue))]
+        for field in fields {
+            if let text = form.text(field.name) { object.append((field.name, field.jsonValue(text))) }
+        }
+        return object + extra
+    }
+
+    /// Decodes and validates the event the form describes.
+    static func event(type: EventType, fields: [FormField], form: FormData, extra: JSONObject = [], today: Day = .today()) throws(InputError) -> Event {
+        try Event.decode(.object(object(type: type, fields: fields, form: form, extra: extra)), today: today)
+    }
+
+    /// The form values that describe `event` (its JSON members as text).
+    static func values(of event: Event) -> [String: String] {
+        guard case .object(let object)? = try? JSONParser.parse(event.json) else { return [:] }
+        var values: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case .string(let text), .number(let text): values[key] = text
+            default: break
+            }
+        }
+        return values
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Registry
+
+/// One line of Swedish that says what an event records, for lists and confirmations.
+enum EventSummary {
+    static func text(_ event: Event) -> String {
+        func origin(_ origin: Origin) -> String? {
+            switch origin {
+            case .unknown: nil
+            case .municipality(let m): m.name
+            case .organisation(let name): name
+            }
+        }
+        func join(_ parts: String?...) -> String { parts.compactMap { $0 }.joined(separator: " · ") }
+        switch event.fact {
+        case .visit(let v):
+            return join(origin(v.origin), v.school, v.theme.map { "tema \($0)" }, "\(v.pupils) elever, \(v.teachers) lärare")
+        case .training(let t):
+            return join(origin(t.origin), t.programme, "\(t.participants) deltagare × \(days(t.days)) dagar")
+        case .publicVisit(let p):
+            return join(origin(p.origin), "\(p.children) barn, \(p.adults) vuxna")
+        case .conference(let c):
+            return join(origin(c.origin), c.name, "\(c.participants) deltagare")
+        case .lecture(let l):
+            return join(origin(l.origin), l.title, "\(l.attendees) åhörare")
+        case .mcCase(let c):
+            return join("ärende \(c.caseID)", c.municipality.name, c.service.label, c.gender?.label)
+        case .outcome(let o):
+            return join("ärende \(o.caseID)", o.municipality.name, o.outcome.label)
+        case .grant(let g):
+            return join(g.grant, g.project, g.applicant, g.area.label, "\(amount(g.amountSEK)) kr", g.decision.label)
+        case .membership(let m):
+            let end = m.to.map { " till \($0)" } ?? ""
+            return join(m.municipality.name, m.unit.label, m.role == .member ? "medlem" : "adjungerad", "från \(m.from)\(end)")
+        case .retraction(let r):
+            return "ångrar \(r.target) · orsak: \(r.reason)"
+        case .correction(let c):
+            return "rättar \(c.target) till: \(text(c.replacement)) · orsak: \(c.reason)"
+        }
+    }
+
+    /// Days with a decimal comma, as Swedes write them (`0,5`).
+    static func days(_ days: TrainingDays) -> String {
+        days.description.replacingOccurrences(of: ".", with: ",")
+    }
+
+    /// An amount with thin spaces between thousands (`1 250 000`).
+    static func amount(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "\u{202F}" }
+            out.append(digit)
+        }
+        return out
+    }
+}

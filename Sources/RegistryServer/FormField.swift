@@ -1,0 +1,104 @@
+import Foundation
+import Registry
+
+/// One input of an event form: the event field it fills (`name`), its Swedish label and
+/// what kind of input it is. Forms post field names as in the JSON of §2, so one decoder
+/// validates pages and API alike.
+struct FormField {
+    enum Kind {
+        case count
+        /// An amount in kronor.
+        case amount
+        case days
+        case text
+        /// Free text with earlier values offered.
+        case suggest([String])
+        case date(max: Day)
+        case choice([(value: String, label: String)])
+        /// Municipalities: `first` (the unit's members) on top, then, unless `onlyFirst`, all others.
+        case municipality(first: [Municipality], onlyFirst: Bool)
+    }
+
+    let name: String
+    let label: String
+    let kind: Kind
+    var required = false
+    var hint: String?
+
+    init(_ name: String, _ label: String, _ kind: Kind, required: Bool = false, hint: String? = nil) {
+        self.name = name
+        self.label = label
+        self.kind = kind
+        self.required = required
+        self.hint = hint
+    }
+
+    /// The label, input, hint and error message.
+    func html(value: String?, error: String?) -> HTML {
+        let id = "f-\(name)"
+        let optional: HTML = required ? "" : " <span class=\"hint\">(frivilligt)</span>"
+        let errorHTML: HTML = error.map { "<div class=\"error\" id=\"e-\(name)\">\($0)</div>" } ?? ""
+        let hintHTML: HTML = hint.map { "<div class=\"hint\">\($0)</div>" } ?? ""
+        return """
+            <div class="field\(error == nil ? "" : " invalid")">
+            <label for="\(id)">\(label)\(optional)</label>
+            \(input(id: id, value: value ?? ""))
+            \(errorHTML)\(hintHTML)
+            </div>
+            """
+    }
+
+    private func input(id: String, value: String) -> HTML {
+        let common: HTML = "id=\"\(id)\" name=\"\(name)\"\(required ? " required" : "")"
+        switch kind {
+        case .count:
+            return "<input \(common) type=\"number\" inputmode=\"numeric\" min=\"0\" max=\"\(Limits.maxCount)\" step=\"1\" value=\"\(value)\">"
+        case .amount:
+            return "<input \(common) type=\"number\" inputmode=\"numeric\" min=\"0\" max=\"\(Limits.maxAmountSEK)\" step=\"1\" value=\"\(value)\">"
+        case .days:
+            return "<input \(common) type=\"text\" inputmode=\"decimal\" placeholder=\"t.ex. 0,5\" value=\"\(value.replacingDot())\">"
+        case .text:
+            return "<input \(common) type=\"text\" maxlength=\"\(Limits.maxTextLength)\" value=\"\(value)\">"
+        case .suggest(let names):
+            let options = names.map { name -> HTML in "<option value=\"\(name)\">" }
+            return """
+                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="l-\(name)" autocomplete="off" value="\(value)">
+                <datalist id="l-\(name)">\(options.joined())</datalist>
+                """
+        case .date(let max):
+            return "<input \(common) type=\"date\" max=\"\(max.description)\" value=\"\(value)\">"
+        case .choice(let choices):
+            let empty: HTML = required && !value.isEmpty ? "" : "<option value=\"\">– välj –</option>"
+            return "<select \(common)>\(empty)\(options(choices, selected: value))</select>"
+        case .municipality(let first, let onlyFirst):
+            let members = first.sorted { Municipality.swedishOrder($0.name, $1.name) }
+            let memberCodes = Set(members.map(\.code))
+            let others = Municipality.all.filter { !memberCodes.contains($0.code) }.sorted { Municipality.swedishOrder($0.name, $1.name) }
+            let none: HTML = onlyFirst ? "<option value=\"\">– välj kommun –</option>" : "<option value=\"\">– ingen kommun / okänd –</option>"
+            let rest: HTML = onlyFirst ? "" : "<optgroup label=\"Övriga kommuner\">\(options(others.map { ($0.code, $0.name) }, selected: value))</optgroup>"
+            return """
+                <select \(common)>\(none)<optgroup label="Medlemskommuner">\(options(members.map { ($0.code, $0.name) }, selected: value))</optgroup>\(rest)</select>
+                """
+        }
+    }
+
+    private func options(_ choices: [(value: String, label: String)], selected: String) -> HTML {
+        choices.map { choice -> HTML in
+            "<option value=\"\(choice.value)\"\(choice.value == selected ? " selected" : "")>\(choice.label)</option>"
+        }.joined()
+    }
+
+    /// The JSON value the decoder expects for `text` typed into this field.
+    func jsonValue(_ text: String) -> JSONValue {
+        switch kind {
+        case .count, .amount: FieldText.value(field: name, text: text)
+        // Swedes write half a day as 0,5.
+        case .days: .string(text.replacingOccurrences(of: ",", with: "."))
+        default: .string(text)
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingDot() -> String { replacingOccurrences(of: ".", with: ",") }
+}

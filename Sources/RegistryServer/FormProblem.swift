@@ -1,0 +1,33 @@
+import Registry
+
+/// Where a rejected form went wrong: messages beside the fields they concern, and a
+/// message for the top of the page when the field is not on the form.
+struct FormProblem {
+    var fieldErrors: [String: String] = [:]
+    var message: String?
+
+    init() {}
+
+    init(_ error: InputError, fields: [FormField]) {
+        let text = SwedishMessage.text(error)
+        // A correction's replacement reports "replacement.pupils"; the form shows "pupils".
+        let field = error.field.map { $0.hasPrefix("replacement.") ? String($0.dropFirst("replacement.".count)) : $0 }
+        if let field, fields.contains(where: { $0.name == field }) {
+            fieldErrors[field] = text
+            message = "Kontrollera de markerade fälten."
+        } else {
+            message = field.map { "\($0): \(text)" } ?? text
+        }
+    }
+
+    init(message: String) { self.message = message }
+
+    var html: HTML {
+        message.map { "<p class=\"notice problem\" role=\"alert\">\($0)</p>" } ?? ""
+    }
+
+    /// The inputs of `fields`, filled with `values` and marked with their errors.
+    func inputs(_ fields: [FormField], values: [String: String]) -> HTML {
+        fields.map { $0.html(value: values[$0.name], error: fieldErrors[$0.name]) }.joined()
+    }
+}

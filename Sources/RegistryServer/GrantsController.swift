@@ -1,0 +1,88 @@
+import EventLog
+import Hummingbird
+import Registry
+
+/// The board's decisions on growth grants (tillväxtmedel): record one, list them.
+struct GrantsController {
+    let state: ServerState
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/grants", use: show)
+        router.post("/grants", use: save)
+    }
+
+    private static func allowed(_ role: UserRole) -> Bool { role == .grants || role == .admin }
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        var notice: HTML = ""
+        if let id = FormData(query: request)["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
+        }
+        let values = ["occurred": Day.today().description]
+        return try await page(user: user, context: context, values: values, problem: FormProblem(), notice: notice)
+            .response(from: request, context: context)
+    }
+
+    @Sendable func save(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        let fields = try await fields()
+        do {
+            let event = try EventForm.event(type: .grantDecision, fields: fields, form: form)
+            let appended = try await state.append([event], as: user)
+            return .redirect(to: link("/grants", [("saved", appended[0].event.event.id?.description)]))
+        } catch let error as InputError {
+            return try await page(user: user, context: context, values: form.values, problem: FormProblem(error, fields: fields), notice: "", status: .badRequest)
+                .response(from: request, context: context)
+        } catch is PermissionDenied {
+            throw PageError.forbidden
+        }
+    }
+
+    private func fields() async throws -> [FormField] {
+        let recent = try await state.recentActivity()
+        let applicants = Set(recent.events([.grantDecision]).compactMap { event -> String? in
+            if case .grant(let grant) = event.fact { grant.applicant } else { nil }
+        })
+        return [
+            FormField("occurred", "Beslutsdatum", .date(max: .today()), required: true),
+            FormField("grant", "Beslut-id", .text, required: true, hint: "Diarienummer eller eget id, t.ex. TM-2026-07."),
+            FormField("project", "Projekt", .text, required: true),
+            FormField("applicant", "Sökande", .suggest(applicants.sorted())),
+            FormField("area", "Område", .choice(Area.allCases.map { ($0.rawValue, $0.label) }), required: true),
+            FormField("municipality", "Kommun (huvudman)", .municipality(first: try state.members(of: .forbund), onlyFirst: false)),
+            FormField("amount_sek", "Belopp (kr)", .amount, required: true, hint: "Sökt eller beviljat belopp i kronor; 0 vid avslag utan belopp."),
+            FormField("decision", "Beslut", .choice(Decision.allCases.map { ($0.rawValue, $0.label) }), required: true),
+            FormField("funding", "Finansiering", .choice(Funding.allCases.map { ($0.rawValue, $0.label) })),
+            FormField("note", "Anteckning", .text),
+        ]
+    }
+
+    private func page(user: User, context: AppRequestContext, values: [String: String], problem: FormProblem, notice: HTML, status: HTTPResponse.Status = .ok) async throws -> Page {
+        let decisions = try await state.recentActivity().events([.grantDecision])
+        let rows = decisions.compactMap { event -> HTML? in
+            guard case .grant(let g) = event.fact else { return nil }
+            return """
+                <tr><td class="d">\(event.occurred.description)</td><td>\(g.grant)</td><td>\(g.project)</td><td>\(g.applicant ?? "")</td>
+                <td>\(g.area.label)</td><td class="n">\(EventSummary.amount(g.amountSEK))</td><td>\(g.decision.label)</td></tr>
+                """
+        }
+        let list: HTML = rows.isEmpty ? "<p class=\"muted\">Inga beslut registrerade än.</p>" : """
+            <div class="scroll"><table><thead><tr><th>Datum</th><th>Id</th><th>Projekt</th><th>Sökande</th><th>Område</th><th class="n">Belopp (kr)</th><th>Beslut</th></tr></thead>
+            <tbody>\(rows.joined())</tbody></table></div>
+            """
+        let content: HTML = """
+            \(notice)\(problem.html)
+            <form method="post" action="/grants" class="card" id="decision">
+            <h2>Registrera beslut</h2>
+            <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            <div class="fields">\(problem.inputs(try await fields(), values: values))</div>
+            <button type="submit">Spara beslut</button>
+            </form>
+            <section id="decisions"><h2>Beslut</h2>\(list)</section>
+            """
+        return Page(status: status, Layout.page("Tillväxtmedel", user: user, csrf: context.csrf, content))
+    }
+}

@@ -1,0 +1,36 @@
+import Hummingbird
+
+/// A failure on the web pages. It knows its status and renders a short Swedish page, or
+/// for a missing sign-in a redirect to the sign-in page.
+struct PageError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let title: String
+    let message: String
+    var headers: HTTPFields = [:]
+
+    init(_ status: HTTPResponse.Status, _ title: String, _ message: String) {
+        self.status = status
+        self.title = title
+        self.message = message
+    }
+
+    /// Sends the browser to sign in, and back to `path` afterwards.
+    static func signIn(returningTo path: String) -> PageError {
+        var error = PageError(.seeOther, "Logga in", "Logga in för att fortsätta.")
+        let next = path.addingPercentEncodingForQuery()
+        error.headers[.location] = path == "/" ? "/login" : "/login?next=\(next)"
+        return error
+    }
+
+    static let forbidden = PageError(.forbidden, "Ingen behörighet", "Din roll får inte använda den här sidan eller göra den här ändringen.")
+    static let expiredForm = PageError(.forbidden, "Formuläret har gått ut", "Formuläret saknar eller har en gammal säkerhetskod. Gå tillbaka, ladda om sidan och försök igen.")
+    static let notFound = PageError(.notFound, "Sidan finns inte", "Kontrollera adressen eller gå till startsidan.")
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let content: HTML = "<section><p>\(message)</p><p><a href=\"/\">Till startsidan</a></p></section>"
+        var headers = headers
+        headers[.contentType] = "text/html; charset=utf-8"
+        let html = Layout.page(title, user: nil, csrf: nil, content)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html.text)))
+    }
+}

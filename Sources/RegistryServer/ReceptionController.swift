@@ -1,0 +1,240 @@
+import EventLog
+import Foundation
+import Hummingbird
+import Registry
+
+/// Navet's reception: one form for the five kinds of event, a confirmation of what was
+/// saved, and today's entries with undo (a retraction) and fix (a correction).
+struct ReceptionController {
+    let state: ServerState
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/reception", use: show)
+        router.post("/reception", use: save)
+        router.post("/reception/undo", use: undo)
+        router.get("/reception/fix", use: showFix)
+        router.post("/reception/fix", use: fix)
+    }
+
+    private static func allowed(_ role: UserRole) -> Bool { role == .reception || role == .admin }
+    /// Today's entries listed, newest first.
+    static let listed = 100
+
+    // MARK: Record
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let query = FormData(query: request)
+        let type = Self.navetType(query["type"]) ?? .navetVisit
+        var notice: HTML = ""
+        if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
+        } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id) {
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
+        }
+        return try await page(user: user, context: context, type: type, values: [:], problem: FormProblem(), notice: notice)
+            .response(from: request, context: context)
+    }
+
+    @Sendable func save(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        guard let type = Self.navetType(form["type"]) else { throw PageError(.badRequest, "Okänd typ", "Välj en av Navets händelsetyper.") }
+        let fields = try await fields(type)
+        do {
+            let event = try EventForm.event(type: type, fields: fields, form: form)
+            let appended = try await state.append([event], as: user)
+            return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
+        } catch let error as InputError {
+            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(error, fields: fields), notice: "", status: .badRequest)
+                .response(from: request, context: context)
+        } catch is PermissionDenied {
+            throw PageError.forbidden
+        }
+    }
+
+    private func page(user: User, context: AppRequestContext, type: EventType, values: [String: String], problem: FormProblem, notice: HTML, status: HTTPResponse.Status = .ok) async throws -> Page {
+        var values = values
+        if values["occurred"] == nil { values["occurred"] = Day.today().description }
+        let fields = try await fields(type)
+        let tabs = EventType.navet.map { tab -> HTML in
+            "<a href=\"\(link("/reception", [("type", tab.rawValue)]))\"\((tab == type ? " aria-current=\"page\"" : "") as HTML)>\(tab.label)</a>"
+        }
+        let content: HTML = """
+            \(notice)\(problem.html)
+            <nav class="tabs" aria-label="Typ av händelse">\(tabs.joined())</nav>
+            <form method="post" action="/reception" class="card" id="record">
+            <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            <input type="hidden" name="type" value="\(type.rawValue)">
+            <h2>\(type.label)</h2>
+            <div class="fields">\(problem.inputs(fields, values: values))</div>
+            <button type="submit">Spara</button>
+            </form>
+            \(try await todaySection(context: context))
+            """
+        return Page(status: status, Layout.page("Reception – Navet", user: user, csrf: context.csrf, content))
+    }
+
+    // MARK: Today's entries
+
+    /// A Navet event recorded today, as it stands after later undo or fix.
+    private struct Entry {
+        let original: RecordedEvent
+        var current: Event
+        var retraction: Retraction?
+        var corrected = false
+    }
+
+    private func todaysEntries() async throws -> [Entry] {
+        let store = state.store
+        return try await Blocking.run {
+            let startOfToday = Day.today().adding(days: -1).endInstant.addingTimeInterval(-0.001)
+            let before = try store.position(recordedAtOrBefore: startOfToday)
+            let head = try store.head().position
+            // A busy day is a few hundred entries; the bound keeps a bulk import from making the page slow.
+            let events = try store.events(after: max(before, head > 3000 ? head - 3000 : 0))
+            var entries: [EventID: Entry] = [:]
+            var order: [EventID] = []
+            for recorded in events {
+                switch recorded.event.fact {
+                case .retraction(let retraction):
+                    entries[retraction.target]?.retraction = retraction
+                case .correction(let correction):
+                    entries[correction.target]?.current = correction.replacement
+                    entries[correction.target]?.corrected = true
+                default:
+                    guard EventType.navet.contains(recorded.event.type), let id = recorded.event.id else { continue }
+                    entries[id] = Entry(original: recorded, current: recorded.event)
+                    order.append(id)
+                }
+            }
+            return order.reversed().prefix(Self.listed).compactMap { entries[$0] }
+        }
+    }
+
+    private func todaySection(context: AppRequestContext) async throws -> HTML {
+        let entries = try await todaysEntries()
+        guard !entries.isEmpty else { return "<section><h2>Dagens registreringar</h2><p class=\"muted\">Inget registrerat i dag.</p></section>" }
+        let rows = entries.map { entry -> HTML in
+            let id = entry.original.event.id?.description ?? ""
+            let status: HTML
+            let actions: HTML
+            if let retraction = entry.retraction {
+                status = "<strong>Ångrad</strong> – \(retraction.reason)"
+                actions = ""
+            } else {
+                status = entry.corrected ? "<strong>Rättad</strong>" : ""
+                actions = """
+                    <a href="\(link("/reception/fix", [("id", id)]))">Rätta</a>
+                    <form method="post" action="/reception/undo" class="inline">
+                    <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+                    <input type="hidden" name="target" value="\(id)">
+                    <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
+                    <button type="submit" class="secondary">Ångra</button>
+                    </form>
+                    """
+            }
+            return """
+                <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td>\(entry.current.type.label)</td>
+                <td>\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
+                <td>\(entry.original.event.by ?? "")</td><td>\(status)</td><td>\(actions)</td></tr>
+                """
+        }
+        return """
+            <section id="today"><h2>Dagens registreringar</h2><div class="scroll"><table>
+            <thead><tr><th>Tid</th><th>Typ</th><th>Uppgifter</th><th>Av</th><th>Status</th><th></th></tr></thead>
+            <tbody>\(rows.joined())</tbody></table></div></section>
+            """
+    }
+
+    // MARK: Undo and fix
+
+    @Sendable func undo(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        let target = form.text("target") ?? ""
+        do {
+            var object: JSONObject = [("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target))]
+            if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
+            _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
+            return .redirect(to: link("/reception", [("undone", target)]))
+        } catch let error as InputError {
+            let problem = FormProblem(message: "Kunde inte ångra: " + SwedishMessage.text(error))
+            return try await page(user: user, context: context, type: .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
+                .response(from: request, context: context)
+        } catch is PermissionDenied {
+            throw PageError.forbidden
+        }
+    }
+
+    @Sendable func showFix(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let (target, current) = try await fixTarget(FormData(query: request)["id"])
+        return try await fixPage(user: user, context: context, target: target, values: EventForm.values(of: current), problem: FormProblem())
+            .response(from: request, context: context)
+    }
+
+    @Sendable func fix(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        let (target, _) = try await fixTarget(form["target"])
+        let type = target.event.type
+        let fields = try await fields(type)
+        do {
+            var object: JSONObject = [
+                ("type", .string("correction")), ("occurred", .string(Day.today().description)),
+                ("target", .string(target.event.id?.description ?? "")),
+                ("replacement", .object(EventForm.object(type: type, fields: fields, form: form))),
+            ]
+            if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
+            let appended = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
+            return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
+        } catch let error as InputError {
+            let reasonField = FormField("reason", "Orsak", .text, required: true)
+            return try await fixPage(user: user, context: context, target: target, values: form.values,
+                                     problem: FormProblem(error, fields: fields + [reasonField]), status: .badRequest)
+                .response(from: request, context: context)
+        } catch is PermissionDenied {
+            throw PageError.forbidden
+        }
+    }
+
+    /// The Navet event to fix and its current version (after earlier fixes today).
+    private func fixTarget(_ idText: String?) async throws -> (RecordedEvent, Event) {
+        guard let id = idText.flatMap(EventID.init), let target = try state.store.event(id: id),
+              EventType.navet.contains(target.event.type) else { throw PageError.notFound }
+        let current = try await todaysEntries().first { $0.original.event.id == id }?.current ?? target.event
+        return (target, current)
+    }
+
+    private func fixPage(user: User, context: AppRequestContext, target: RecordedEvent, values: [String: String], problem: FormProblem, status: HTTPResponse.Status = .ok) async throws -> Page {
+        let fields = try await fields(target.event.type)
+        let reason = FormField("reason", "Orsak till rättelsen", .text, required: true)
+        let content: HTML = """
+            \(problem.html)
+            <p>Rättar \(target.event.type.label.lowercased()) (händelse \(target.seq)): \(EventSummary.text(target.event)).
+            Originalet finns kvar i loggen; rättelsen ersätter det i rapporterna.</p>
+            <form method="post" action="/reception/fix" class="card" id="fix">
+            <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            <input type="hidden" name="target" value="\(target.event.id?.description ?? "")">
+            <div class="fields">\(problem.inputs(fields, values: values))</div>
+            \(reason.html(value: values["reason"], error: problem.fieldErrors["reason"]))
+            <button type="submit">Spara rättelse</button> <a href="/reception">Avbryt</a>
+            </form>
+            """
+        return Page(status: status, Layout.page("Rätta registrering", user: user, csrf: context.csrf, content))
+    }
+
+    // MARK: Helpers
+
+    private func fields(_ type: EventType) async throws -> [FormField] {
+        NavetForm.fields(type, members: try state.members(of: .navet), recent: try await state.recentActivity(), today: .today())
+    }
+
+    private static func navetType(_ text: String?) -> EventType? {
+        text.flatMap(EventType.init(rawValue:)).flatMap { EventType.navet.contains($0) ? $0 : nil }
+    }
+}

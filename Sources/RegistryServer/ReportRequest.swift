@@ -1,0 +1,36 @@
+import EventLog
+import Registry
+
+/// Reads a report query from URL parameters, shared by the API and the report page:
+/// `period`, `compare` (a period) or `compare_year` (the same period a year before),
+/// `as_of` (an instant or date) or `as_of_seq`.
+enum ReportRequest {
+    static let periodExamples = "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14 or 2013-03-01..2013-06-30"
+
+    static func query(_ name: ReportName, from parameters: FormData) throws(InputError) -> ReportQuery {
+        guard let periodText = parameters.text("period") else {
+            throw InputError(field: "period", "is required, e.g. \(periodExamples)")
+        }
+        let period = try Period.parse(periodText)
+        var compare: Period?
+        if let text = parameters.text("compare") {
+            do { compare = try Period.parse(text) } catch { throw InputError(field: "compare", error.message) }
+        } else if parameters.isChecked("compare_year") {
+            compare = period.yearBefore
+        }
+        var asOf = AsOf.latest
+        if let text = parameters.text("as_of_seq") {
+            guard let seq = Position(text) else { throw InputError(field: "as_of_seq", "must be a log position (a whole number), got \"\(text)\"") }
+            asOf = .seq(seq)
+        } else if let text = parameters.text("as_of") {
+            asOf = try AsOf.parse(text)
+        }
+        return ReportQuery(name: name, period: period, compare: compare, asOf: asOf)
+    }
+
+    /// A download name such as `navet-2013-H1.csv`.
+    static func fileName(_ report: Report, format: String) -> String {
+        let period = String(report.period.label.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") ? $0 : "_" })
+        return "\(report.name)-\(period).\(format)"
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// The analysts' page: choose a report, a period, a comparison and a date to see it as
+/// known then; shows the table, a chart and download links.
+struct ReportsController {
+    let state: ServerState
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.get("/reports", use: show)
+    }
+
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request) { $0.mayRead }
+        let query = FormData(query: request)
+        let name = query["name"].flatMap(ReportName.init(rawValue:)) ?? .navet
+        var problem = FormProblem()
+        var result: HTML = ""
+        var status = HTTPResponse.Status.ok
+        if query.text("period") != nil {
+            do {
+                let reportQuery = try ReportRequest.query(name, from: query)
+                let store = state.store
+                let report = try await Blocking.run { try store.report(reportQuery) }
+                result = try render(report, query: query)
+            } catch let error as InputError {
+                problem = FormProblem(message: SwedishMessage.text(error) + " Exempel: " + ReportRequest.periodExamples + ".")
+                status = .badRequest
+            }
+        }
+        let content: HTML = "\(problem.html)\(form(name: name, query: query))\(result)"
+        return try Page(status: status, Layout.page("Rapporter", user: user, csrf: context.csrf, content))
+            .response(from: request, context: context)
+    }
+
+    private func form(name: ReportName, query: FormData) -> HTML {
+        let options = ReportName.allCases.map { report -> HTML in
+            "<option value=\"\(report.rawValue)\"\(report == name ? " selected" : "")>\(report.title)</option>"
+        }
+        let quick = quickPeriods().map { label, period -> HTML in
+            "<a href=\"\(link("/reports", [("name", name.rawValue), ("period", period), ("compare_year", query["compare_year"]), ("as_of", query["as_of"])]))\">\(label)</a>"
+        }
+        return """
+            <form method="get" action="/reports" class="card" id="report-form">
+            <div class="fields">
+            <div class="field"><label for="name">Rapport</label><select id="name" name="name">\(options.joined())</select></div>
+            <div class="field"><label for="period">Period</label>
+            <input id="period" name="period" required value="\(query["period"] ?? "")" placeholder="t.ex. 2013 eller 2013-H1">
+            <div class="hint">År 2013, halvår 2013-H1, kvartal 2013-Q3, månad 2013-05, läsår 2013/14 eller 2013-03-01..2013-06-30</div></div>
+            <div class="field"><label for="as_of">Som känt per <span class="hint">(frivilligt)</span></label>
+            <input id="as_of" name="as_of" type="date" value="\(query["as_of"] ?? "")">
+            <div class="hint">Visar siffrorna som de var registrerade vid dagens slut.</div></div>
+            </div>
+            <p><label><input type="checkbox" name="compare_year" value="on"\(query.isChecked("compare_year") ? " checked" : "")>Jämför med samma period året före</label></p>
+            <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
+            <button type="submit">Visa rapport</button>
+            </form>
+            """
+    }
+
+    /// Periods people ask for most, relative to today.
+    private func quickPeriods() -> [(String, String)] {
+        let (y, m, _) = Day.today().components
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let schoolYear = m >= 7 ? y : y - 1
+        return [
+            ("I år", "\(y)"), ("I fjol", "\(y - 1)"), ("Halvåret", "\(y)-H\(m <= 6 ? 1 : 2)"), ("Kvartalet", "\(y)-Q\((m - 1) / 3 + 1)"),
+            ("Månaden", "\(y)-\(two(m))"), ("Läsåret", "\(schoolYear)/\(two((schoolYear + 1) % 100))"),
+            ("Förra läsåret", "\(schoolYear - 1)/\(two(schoolYear % 100))"),
+        ]
+    }
+
+    private func render(_ report: Report, query: FormData) throws -> HTML {
+        let name = ReportName(rawValue: report.name) ?? .navet
+        let compared: HTML = report.compare.map { " jämfört med \($0.period.label)" } ?? ""
+        let asOf = report.asOfRecorded.map { "t.o.m. händelse \(report.asOfSeq), registrerad \(Stockholm.dateTime($0))" } ?? "inga händelser"
+        let chart: HTML = BarChart.bars(report).map {
+            BarChart.svg(title: $0.title, bars: $0.bars, period: report.period.label, comparePeriod: report.compare?.period.label)
+        } ?? ""
+        func download(_ format: String) -> String {
+            link("/api/reports/\(name.rawValue)", [("period", query["period"]), ("compare_year", query["compare_year"]),
+                                                   ("as_of", query["as_of"]), ("format", format)])
+        }
+        return """
+            <section id="report">
+            <h2>\(name.title), \(report.period.label)\(compared)</h2>
+            <p class="muted">\(report.period.first.description)–\(report.period.last.description) · \(asOf)</p>
+            \(ReportTable.html(report))
+            \(ReportTable.notes(report))
+            \(chart)
+            <p class="links">Ladda ner: <a href="\(download("csv"))">CSV</a> <a href="\(download("json"))">JSON</a></p>
+            </section>
+            """
+    }
+}

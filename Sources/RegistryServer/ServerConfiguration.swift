@@ -1,0 +1,19 @@
+/// Where and how `registry serve` listens.
+public struct ServerConfiguration: Sendable {
+    /// The address to bind (`127.0.0.1` keeps the server local; put a TLS proxy in front).
+    public var host: String
+    /// The TCP port; 0 picks a free one.
+    public var port: Int
+    /// Marks the session cookie `Secure`: set it when browsers reach the server over HTTPS.
+    public var secureCookies: Bool
+    /// How long a browser session lasts without signing in again.
+    public var sessionLifetime: Duration
+
+    /// Creates a configuration; the defaults suit a server behind a local proxy.
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionLifetime: Duration = .seconds(12 * 3600)) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.sessionLifetime = sessionLifetime
+    }
+}

@@ -1,0 +1,73 @@
+import EventLog
+import Logging
+import Registry
+
+/// What every route shares: the store, its single writer, the users, the page projections.
+struct ServerState: Sendable {
+    let store: Store
+    let writer: GroupCommitter
+    let users: UserDirectory
+    let activity: Activity
+    let throttle: LoginThrottle
+    let configuration: ServerConfiguration
+
+    init(store: Store, configuration: ServerConfiguration, logger: Logger) {
+        self.store = store
+        self.configuration = configuration
+        writer = GroupCommitter(store: store, logger: logger)
+        users = UserDirectory(store: store)
+        activity = Activity(store: store)
+        throttle = LoginThrottle()
+    }
+
+    /// Appends `events` on behalf of `user`, all or nothing: stamps `by` with the user's
+    /// name (whatever was given) and checks the role may append every event. Throws
+    /// `PermissionDenied`, `InputError` (with the index of the rejected event) or a `LogError`.
+    func append(_ events: [Event], as user: User) async throws -> [Appended] {
+        var events = events
+        for index in events.indices {
+            events[index].by = user.name
+            if case .correction(var correction) = events[index].fact {
+                correction.replacement.by = user.name
+                events[index].fact = .correction(correction)
+            }
+        }
+        for (index, event) in events.enumerated() {
+            for type in try governingTypes(of: event, batch: events) where !user.role.mayAppend(type) {
+                throw PermissionDenied(message: "role \(user.role.rawValue) may not append \(type.rawValue) events", index: index)
+            }
+        }
+        return try await writer.append(events)
+    }
+
+    /// The types whose rules decide who may append `event`: its own type, or for a
+    /// retraction or correction the type of its target (when the target cannot be found,
+    /// the append itself rejects the event).
+    private func governingTypes(of event: Event, batch: [Event]) throws -> [EventType] {
+        func typeOfEvent(_ id: EventID) throws -> EventType? {
+            try batch.first(where: { $0.id == id })?.type ?? store.event(id: id)?.event.type
+        }
+        switch event.fact {
+        case .retraction(let retraction):
+            return try typeOfEvent(retraction.target).map { [$0] } ?? []
+        case .correction(let correction):
+            return try [correction.replacement.type] + (typeOfEvent(correction.target).map { [$0] } ?? [])
+        default:
+            return [event.type]
+        }
+    }
+}
+
+extension ServerState {
+    /// The municipalities that belong to `unit` on `day`, in Swedish order.
+    func members(of unit: Registry.Unit, on day: Day = .today()) throws -> [Municipality] {
+        let codes = Set(try store.memberships().filter { $0.unit == unit && $0.overlaps(day, day) }.map(\.municipality.code))
+        return Municipality.all.filter { codes.contains($0.code) }.sorted { Municipality.swedishOrder($0.name, $1.name) }
+    }
+
+    /// The page projections, brought up to date off the cooperative threads.
+    func recentActivity() async throws -> Activity.State {
+        let activity = activity
+        return try await Blocking.run { try activity.current() }
+    }
+}

@@ -1,0 +1,66 @@
+import Crypto
+import HummingbirdBcrypt
+import Registry
+
+/// Checks passwords and tokens against the users kept in the store.
+///
+/// A bcrypt check costs a quarter of a second, too much for every API request, so a token
+/// that passed once is remembered (by its SHA-256, never in clear) together with the hash it
+/// matched; later requests only re-read the user's record, so removing a user or issuing new
+/// credentials takes effect at once. Wrong tokens for one user are throttled like wrong
+/// passwords, so that nobody can keep the server busy with bcrypt checks.
+final class UserDirectory: Sendable {
+    private let store: Store
+    private let verifiedTokens = Locked<[SHA256Digest: String]>([:])
+    private let tokenThrottle = LoginThrottle()
+    /// Unknown users are checked against this hash too, so that the time taken does not
+    /// tell an attacker which names exist.
+    private let decoyHash = Locked<String?>(nil)
+
+    init(store: Store) { self.store = store }
+
+    /// The user a session belongs to, if it still exists.
+    func sessionUser(_ name: String) throws -> User? {
+        try store.user(named: name).map { User(name: name, role: $0.role, credential: .session) }
+    }
+
+    /// The owner of `token`, or nil when the token is not valid.
+    func user(token: String) async throws -> User? {
+        guard let (name, secret) = Token.parse(token) else { return nil }
+        guard let record = try store.user(named: name) else { return nil }
+        let key = SHA256.hash(data: Array(token.utf8))
+        if verifiedTokens.withLock({ $0[key] }) == record.tokenHash {
+            return User(name: name, role: record.role, credential: .token)
+        }
+        let keys = ["token:" + name]
+        guard tokenThrottle.wait(for: keys) == nil else { return nil }
+        let hash = record.tokenHash
+        guard try await Blocking.run({ Bcrypt.verify(secret, hash: hash) }) else {
+            tokenThrottle.fail(keys)
+            return nil
+        }
+        tokenThrottle.succeed(keys)
+        verifiedTokens.withLock { cache in
+            // Tokens are few; a full cache means someone is cycling through valid tokens.
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[key] = hash
+        }
+        return User(name: name, role: record.role, credential: .token)
+    }
+
+    /// The user when `password` is theirs, or nil.
+    func user(name: String, password: String) async throws -> User? {
+        let record = try store.user(named: name)
+        let hash = record?.passwordHash
+        let matches = try await Blocking.run { Bcrypt.verify(password, hash: hash ?? self.decoy()) }
+        guard matches, let record else { return nil }
+        return User(name: name, role: record.role, credential: .session)
+    }
+
+    private func decoy() -> String {
+        decoyHash.withLock { hash in
+            if hash == nil { hash = Bcrypt.hash(Secret.password(), cost: Users.defaultCost) }
+            return hash!
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import EventLog
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Registry
+import Testing
+
+@testable import RegistryServer
+
+@Suite struct APITests {
+    @Test func requestsWithoutValidCredentialsAreRefused() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let anonymous = try await client.postEvents(Sample.visit(), as: nil, fixture)
+                #expect(anonymous.status == .unauthorized)
+                #expect(anonymous.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+                #expect(try anonymous.object()["error"]?.string != nil)
+
+                let forged = try await client.execute(
+                    uri: "/api/events", method: .post,
+                    headers: [.authorization: "Bearer reception.0123456789abcdef", .contentType: "application/json"],
+                    body: ByteBuffer(string: Sample.visit()))
+                #expect(forged.status == .unauthorized)
+
+                #expect(try await client.get("/api/events", as: nil, fixture).status == .unauthorized)
+                #expect(try await client.get("/api/reports/navet?period=2013", as: nil, fixture).status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func eachRoleAppendsOnlyItsOwnUnit() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                #expect(try await client.postEvents(Sample.visit(), as: .coach, fixture).status == .forbidden)
+                #expect(try await client.postEvents(Sample.visit(), as: .analyst, fixture).status == .forbidden)
+                #expect(try await client.postEvents(Sample.visit(), as: .reception, fixture).status == .created)
+                #expect(try await client.postEvents(Sample.mcCase("MC-1"), as: .reception, fixture).status == .forbidden)
+                let opened = try await client.postEvents(Sample.mcCase("MC-1"), as: .coach, fixture)
+                #expect(opened.status == .created)
+                #expect(try await client.postEvents(Sample.mcCase("MC-2"), as: .admin, fixture).status == .created)
+
+                let membership = #"{"type":"membership","occurred":"2013-01-01","unit":"navet","municipality":"Vårgårda","role":"member","from":"2013-01-01"}"#
+                #expect(try await client.postEvents(membership, as: .reception, fixture).status == .forbidden)
+                #expect(try await client.postEvents(membership, as: .admin, fixture).status == .created)
+
+                // Undoing someone else's kind of event is judged by the target's type.
+                let caseID = try #require(try opened.object()["id"]?.string)
+                let retraction = #"{"type":"retraction","occurred":"2013-03-02","target":"\#(caseID)","reason":"test"}"#
+                let denied = try await client.postEvents(retraction, as: .reception, fixture)
+                #expect(denied.status == .forbidden)
+                #expect(try denied.object()["index"]?.isNull == true)
+                #expect(try await client.postEvents(retraction, as: .coach, fixture).status == .created)
+
+                // Reading the log and reports is for analysts and admins.
+                #expect(try await client.get("/api/events", as: .reception, fixture).status == .forbidden)
+                #expect(try await client.get("/api/reports/navet?period=2013", as: .coach, fixture).status == .forbidden)
+                #expect(try await client.get("/api/events", as: .analyst, fixture).status == .ok)
+                #expect(try await client.get("/api/events", as: .admin, fixture).status == .ok)
+            }
+        }
+    }
+
+    @Test func theResponseIsTheExportFormWithTheAuthenticatedUserAsBy() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let one = try await client.postEvents(Sample.visit(extra: #","by":"mallory""#), as: .reception, fixture)
+                #expect(one.status == .created)
+                #expect(one.headers[.contentType]?.hasPrefix("application/json") == true)
+                let event = try one.object()
+                #expect(event["by"]?.string == "reception")
+                #expect(event["municipality"]?.string == "1490")
+                #expect(event["seq"]?.int == Int(try fixture.store.head().position))
+                #expect(event["hash"]?.string == (try fixture.store.head().hashHex))
+                #expect(event["recorded"]?.string?.hasSuffix("Z") == true)
+                #expect(event["id"]?.string.flatMap(EventID.init) != nil)
+
+                let two = try await client.postEvents("[\(Sample.visit()),\(Sample.visit(municipality: "Mark"))]", as: .reception, fixture)
+                #expect(two.status == .created)
+                let items = try two.array()
+                #expect(items.count == 2)
+                #expect(items.map { $0["seq"]?.int } == [event["seq"]!.int! + 1, event["seq"]!.int! + 2])
+            }
+        }
+    }
+
+    @Test func invalidInputNamesTheFieldAndIndex() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let before = try fixture.store.head()
+
+                let array = try await client.postEvents("[\(Sample.visit()),\(Sample.visit(pupils: -3))]", as: .reception, fixture)
+                #expect(array.status == .badRequest)
+                let error = try array.object()
+                #expect(error["field"]?.string == "pupils")
+                #expect(error["index"]?.int == 1)
+                #expect(error["error"]?.string?.contains("negative") == true)
+
+                let single = try await client.postEvents(#"{"type":"navet.visit","occurred":"2013-02-30","pupils":1,"teachers":0}"#, as: .reception, fixture)
+                #expect(single.status == .badRequest)
+                #expect(try single.object()["field"]?.string == "occurred")
+                #expect(try single.object()["index"]?.isNull == true)
+
+                let unknownField = try await client.postEvents(Sample.visit(extra: #","colour":"blue""#), as: .reception, fixture)
+                #expect(try unknownField.object()["field"]?.string == "colour")
+
+                let broken = try await client.postEvents(#"{"type": "navet.visit","#, as: .reception, fixture)
+                #expect(broken.status == .badRequest)
+                #expect(try broken.object()["field"]?.isNull == true)
+                #expect(try broken.object()["index"]?.isNull == true)
+
+                #expect(try fixture.store.head() == before)
+            }
+        }
+    }
+
+    @Test func aRejectedSecondEventAppendsNothing() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let before = try fixture.store.head()
+                // Valid on its own, rejected by the log: an outcome for a case never opened.
+                let outcome = #"{"type":"mc.outcome","occurred":"2013-05-01","case":"MC-404","municipality":"1490","outcome":"studies"}"#
+                let response = try await client.postEvents("[\(Sample.mcCase("MC-7")),\(outcome)]", as: .coach, fixture)
+                #expect(response.status == .badRequest)
+                #expect(try response.object()["index"]?.int == 1)
+                #expect(try response.object()["field"]?.string == "case")
+                #expect(try fixture.store.head() == before)
+            }
+        }
+    }
+
+    @Test func repeatingAnEventIdIsIdempotent() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let id = "6f1c1f4e-8a2b-4c55-9d3e-2b7a1c0d9e11"
+                let first = try await client.postEvents(Sample.visit(id: id), as: .reception, fixture)
+                #expect(first.status == .created)
+                let head = try fixture.store.head()
+                let again = try await client.postEvents(Sample.visit(id: id), as: .reception, fixture)
+                #expect(again.status == .ok)
+                #expect(again.text == first.text)
+                #expect(try fixture.store.head() == head)
+
+                // A mix of old and new is a creation.
+                let mixed = try await client.postEvents("[\(Sample.visit(id: id)),\(Sample.visit())]", as: .reception, fixture)
+                #expect(mixed.status == .created)
+                #expect(try mixed.array().map { $0["id"]?.string }.first == id)
+            }
+        }
+    }
+
+    @Test func reportsComeAsJSONOrCSV() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                _ = try await client.postEvents("[\(Sample.visit()),\(Sample.visit(municipality: "Varberg", pupils: 10, teachers: 1))]", as: .reception, fixture)
+
+                let json = try await client.get("/api/reports/navet?period=2013", as: .analyst, fixture)
+                #expect(json.status == .ok)
+                let report = try JSONParser.parse(json.text)
+                #expect(report["report"]?.string == "navet")
+                #expect(report["period"]?["from"]?.string == "2013-01-01")
+                guard case .array(let rows)? = report["rows"] else { Issue.record("no rows"); return }
+                let boras = rows.first { $0["key"]?.string == "1490" }
+                #expect(boras?["label"]?.string == "Borås")
+                #expect(boras?["cells"]?["pupils"]?.int == 24)
+                #expect(rows.first { $0["key"]?.string == "other" }?["cells"]?["pupils"]?.int == 10)
+                #expect(report["compare"]?.isNull == true)
+                // Exactly the library's JSON.
+                let expected = try fixture.store.report(ReportQuery(name: .navet, period: try Period.parse("2013"))).json()
+                #expect(json.text == expected + "\n")
+
+                let csv = try await client.get("/api/reports/navet?period=2013", as: .analyst, fixture, headers: [.accept: "text/csv"])
+                #expect(csv.status == .ok)
+                #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+                #expect(csv.text.contains("\nBorås,24,2,26\n"))
+
+                let compared = try await client.get("/api/reports/navet?period=2013&compare=2012&as_of_seq=999999", as: .admin, fixture)
+                #expect(try JSONParser.parse(compared.text)["compare"]?["period"]?["from"]?.string == "2012-01-01")
+
+                let badPeriod = try await client.get("/api/reports/navet?period=2013-H3", as: .analyst, fixture)
+                #expect(badPeriod.status == .badRequest)
+                #expect(try badPeriod.object()["field"]?.string == "period")
+                #expect(try await client.get("/api/reports/navet", as: .analyst, fixture).status == .badRequest)
+                #expect(try await client.get("/api/reports/visitors?period=2013", as: .analyst, fixture).status == .notFound)
+            }
+        }
+    }
+
+    @Test func catchUpReadersPageThroughTheLog() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let start = try fixture.store.head().position
+                _ = try await client.postEvents("[\(Sample.visit()),\(Sample.visit()),\(Sample.visit())]", as: .reception, fixture)
+
+                let all = try await client.get("/api/events?after=\(start)", as: .analyst, fixture)
+                #expect(all.status == .ok)
+                #expect(all.headers[.contentType] == "application/x-ndjson")
+                let lines = all.text.split(separator: "\n").map { try? JSONParser.parse(String($0)) }
+                #expect(lines.map { $0?["seq"]?.int } == [Int(start) + 1, Int(start) + 2, Int(start) + 3])
+
+                let limited = try await client.get("/api/events?after=\(start + 1)&limit=1", as: .analyst, fixture)
+                #expect(limited.text.split(separator: "\n").count == 1)
+                #expect(try JSONParser.parse(String(limited.text.dropLast()))["seq"]?.int == Int(start) + 2)
+
+                // Each line is exactly what `registry export` writes.
+                var exported: [UInt8] = []
+                try fixture.store.export(after: start) { exported += $0 }
+                #expect(all.text == String(decoding: exported, as: UTF8.self))
+
+                let bad = try await client.get("/api/events?after=-1", as: .analyst, fixture)
+                #expect(bad.status == .badRequest)
+                #expect(try bad.object()["field"]?.string == "after")
+            }
+        }
+    }
+
+    @Test func healthIsOpenAndReportsTheHead() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let health = try await client.execute(uri: "/healthz", method: .get)
+                #expect(health.status == .ok)
+                let body = try health.object()
+                #expect(body["status"]?.string == "ok")
+                #expect(body["seq"]?.int == Int(try fixture.store.head().position))
+            }
+        }
+    }
+
+    /// The same API over a real socket.
+    @Test func theAPIServesOverALiveConnection() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.live) { client in
+                #expect(client.port != nil)
+                let posted = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                #expect(posted.status == .created)
+                let seq = try #require(try posted.object()["seq"]?.int)
+                let read = try await client.get("/api/events?after=\(seq - 1)", as: .analyst, fixture)
+                #expect(read.text == posted.text)
+                #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+import EventLog
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Registry
+import Testing
+
+@testable import RegistryServer
+
+@Suite struct WebTests {
+    @Test func receptionSignsInAndRecordsAVisit() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                let signIn = try await browser.signIn("reception", fixture.passwords[.reception]!)
+                #expect(signIn.status == .seeOther)
+                #expect(signIn.headers[.location] == "/")
+                let session = try #require(signIn.headers[values: .setCookie].first { $0.hasPrefix("registry_session=") })
+                #expect(session.contains("HttpOnly"))
+                #expect(session.contains("SameSite=Strict"))
+
+                #expect(try await browser.get("/").headers[.location] == "/reception")
+                let form = try await browser.get("/reception")
+                #expect(form.status == .ok)
+                #expect(form.text.contains("<html lang=\"sv\">"))
+                #expect(form.text.contains("Medlemskommuner"))
+                #expect(form.text.contains("aria-current=\"page\">Temabesök</a>"))
+                #expect(form.text.contains("value=\"\(Day.today())\""))
+                #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+
+                let saved = try await browser.post("/reception", [
+                    ("type", "navet.visit"), ("occurred", Day.today().description), ("municipality", "1490"),
+                    ("school", "Sjöboskolan"), ("theme", "Draken Berta"), ("pupils", "23"), ("teachers", "2"),
+                ])
+                #expect(saved.status == .seeOther)
+                let location = try #require(saved.headers[.location])
+                #expect(location.contains("saved="))
+
+                let confirmation = try await browser.get(location)
+                #expect(confirmation.text.contains("id=\"confirmation\""))
+                #expect(confirmation.text.contains("Borås · Sjöboskolan · tema Draken Berta · 23 elever, 2 lärare"))
+                // Listed among today's entries, with undo and fix, and offered as a recent school.
+                #expect(confirmation.text.contains("Dagens registreringar"))
+                #expect(confirmation.text.contains("<option value=\"Sjöboskolan\">"))
+
+                let event = try #require(try fixture.store.events(after: 0).last)
+                #expect(event.event.by == "reception")
+                guard case .visit(let visit) = event.event.fact else { Issue.record("not a visit"); return }
+                #expect(visit.pupils == 23)
+                #expect(visit.origin == .municipality(Municipality.byCode("1490")!))
+            }
+        }
+    }
+
+    @Test func formsWithoutTheSessionsCSRFTokenAreRejected() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                // The sign-in form itself needs its token (repeated from a cookie).
+                try await browser.get("/login")
+                let forgedLogin = try await browser.post("/login", [("name", "reception"), ("password", fixture.passwords[.reception]!)], csrf: "0000")
+                #expect(forgedLogin.status == .forbidden)
+
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let head = try fixture.store.head()
+                let fields = [("type", "navet.visit"), ("occurred", Day.today().description), ("pupils", "5"), ("teachers", "1")]
+                #expect(try await browser.post("/reception", fields, csrf: "").status == .forbidden)
+                #expect(try await browser.post("/reception", fields, csrf: String(repeating: "a", count: 32)).status == .forbidden)
+                #expect(try fixture.store.head() == head)
+                #expect(try await browser.post("/reception", fields).status == .seeOther)
+            }
+        }
+    }
+
+    @Test func repeatedWrongPasswordsLockTheUserOut() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                for _ in 0..<LoginThrottle.allowedFailures {
+                    let wrong = try await browser.signIn("analyst", "not-the-password")
+                    #expect(wrong.status == .unauthorized)
+                    #expect(wrong.text.contains("Fel användarnamn eller lösenord."))
+                }
+                let locked = try await browser.signIn("analyst", fixture.passwords[.analyst]!)
+                #expect(locked.status == .tooManyRequests)
+                #expect(locked.headers[.retryAfter] != nil)
+            }
+        }
+    }
+
+    @Test func pagesNeedASignInAndTheRightRole() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let anonymous = try await client.execute(uri: "/reports?name=navet&period=2013", method: .get)
+                #expect(anonymous.status == .seeOther)
+                #expect(anonymous.headers[.location] == "/login?next=%2Freports%3Fname%3Dnavet%26period%3D2013")
+
+                let browser = Browser(client)
+                try await browser.signIn("coach", fixture.passwords[.coach]!)
+                #expect(try await browser.get("/reception").status == .forbidden)
+                #expect(try await browser.get("/reports").status == .forbidden)
+                #expect(try await browser.get("/coach").status == .ok)
+
+                // A session may read through the API but never write through it.
+                let write = try await client.execute(
+                    uri: "/api/events", method: .post,
+                    headers: [.cookie: "registry_session=\(browser.cookies["registry_session"]!)", .contentType: "application/json"],
+                    body: ByteBuffer(string: Sample.mcCase("MC-9")))
+                #expect(write.status == .unauthorized)
+
+                // Removing a user ends their session at once.
+                try Users.remove(store: fixture.store, name: "coach")
+                #expect(try await browser.get("/coach").status == .seeOther)
+            }
+        }
+    }
+
+    @Test func receptionUndoesAndFixesTodaysEntries() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let today = Day.today().description
+                for pupils in ["23", "40"] {
+                    try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", pupils), ("teachers", "2")])
+                }
+                let events = try fixture.store.events(after: 0)
+                let first = try #require(events[events.count - 2].event.id), second = try #require(events.last?.event.id)
+
+                // Undo asks for a reason.
+                let noReason = try await browser.post("/reception/undo", [("target", first.description), ("reason", "")])
+                #expect(noReason.status == .badRequest)
+                let undone = try await browser.post("/reception/undo", [("target", first.description), ("reason", "dubbelregistrerad")])
+                #expect(undone.status == .seeOther)
+                let page = try await browser.get(try #require(undone.headers[.location]))
+                #expect(page.text.contains("Ångrad</strong> – dubbelregistrerad"))
+
+                let fixForm = try await browser.get("/reception/fix?id=\(second)")
+                #expect(fixForm.text.contains("value=\"40\""))
+                let fixed = try await browser.post("/reception/fix", [
+                    ("target", second.description), ("occurred", today), ("municipality", "1490"), ("pupils", "42"), ("teachers", "2"),
+                    ("reason", "fel antal"),
+                ])
+                #expect(fixed.status == .seeOther)
+
+                let year = try Period.parse(String(today.prefix(4)))
+                let report = try fixture.store.report(ReportQuery(name: .navet, period: year))
+                #expect(report.value(row: "1490", column: "pupils") == 42)
+
+                // A reception user may not undo what is not Navet's.
+                let coachCase = try fixture.store.append([try Event.decode(json: Sample.mcCase("MC-3"), today: .today())])[0]
+                let foreign = try await browser.post("/reception/undo", [("target", coachCase.event.event.id!.description), ("reason", "x")])
+                #expect(foreign.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func rejectedFormsShowSwedishMessagesBesideTheField() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let response = try await browser.post("/reception", [
+                    ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,3"),
+                ])
+                #expect(response.status == .badRequest)
+                #expect(response.text.contains("id=\"e-days\""))
+                #expect(response.text.contains("Ange antal dagar i steg om 0,25"))
+                #expect(response.text.contains("value=\"12\""))
+
+                let ok = try await browser.post("/reception", [
+                    ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,5"),
+                ])
+                #expect(ok.status == .seeOther)
+            }
+        }
+    }
+
+    @Test func textFromUsersIsEscaped() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let school = #"<script>alert("x")</script>"#
+                let visit = #"{"type":"navet.visit","occurred":"\#(Day.today())","school":"<script>alert(\"x\")</script>","pupils":1,"teachers":1}"#
+                #expect(try await client.postEvents(visit, as: .reception, fixture).status == .created)
+                let browser = Browser(client)
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                for page in ["/reception", "/log"] {
+                    let text = try await browser.get(page).text
+                    #expect(!text.contains(school), "\(page) shows raw markup")
+                    #expect(text.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"), "\(page)")
+                }
+            }
+        }
+    }
+
+    @Test func coachOpensACaseAndRecordsItsOutcome() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("coach", fixture.passwords[.coach]!)
+                let page = try await browser.get("/coach")
+                #expect(page.text.contains("value=\"MC-\(Day.today().year)-"))
+                let today = Day.today().description
+                let opened = try await browser.post("/coach/case", [("case", "MC-T-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
+                #expect(opened.status == .seeOther)
+                #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\">"))
+                let outcome = try await browser.post("/coach/outcome", [("case", "MC-T-1"), ("outcome", "studies"), ("occurred", today)])
+                #expect(outcome.status == .seeOther)
+                let list = try await browser.get("/coach")
+                #expect(list.text.contains("<td class=\"d\">MC-T-1</td><td>Borås</td>"))
+                #expect(list.text.contains("Studier"))
+                // Varberg is not an MC member: the case is refused with a message.
+                let refused = try await browser.post("/coach/case", [("case", "MC-T-2"), ("municipality", "1383"), ("service", "core"), ("occurred", today)])
+                #expect(refused.status == .badRequest)
+                #expect(refused.text.contains("inte medlem"))
+            }
+        }
+    }
+
+    @Test func grantsRecordsADecision() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("grants", fixture.passwords[.grants]!)
+                try await browser.get("/grants")
+                let saved = try await browser.post("/grants", [
+                    ("occurred", Day.today().description), ("grant", "TM-1"), ("project", "Drivhuset"), ("area", "tillvaxt"),
+                    ("amount_sek", "250000"), ("decision", "approved"),
+                ])
+                #expect(saved.status == .seeOther)
+                let list = try await browser.get("/grants")
+                #expect(list.text.contains("<td>Drivhuset</td>"))
+                #expect(list.text.contains("250\u{202F}000"))
+            }
+        }
+    }
+
+    @Test func analystSeesTheReportTableChartAndDownloads() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                _ = try await client.postEvents("[\(Sample.visit()),\(Sample.visit(municipality: "Mark", pupils: 1200))]", as: .reception, fixture)
+                let browser = Browser(client)
+                try await browser.signIn("analyst", fixture.passwords[.analyst]!)
+                let page = try await browser.get("/reports?name=navet&period=2013&compare_year=on")
+                #expect(page.status == .ok)
+                #expect(page.text.contains("<tr data-key=\"1490\"><th scope=\"row\">Borås</th><td class=\"n\" data-column=\"pupils\">24</td>"))
+                #expect(page.text.contains("1\u{202F}200"))
+                #expect(page.text.contains("<tr data-key=\"total\" class=\"total\">"))
+                #expect(page.text.contains("<svg"))
+                #expect(page.text.contains("jämfört med 2012"))
+                let csvLink = "/api/reports/navet?period=2013&amp;compare_year=on&amp;format=csv"
+                #expect(page.text.contains(csvLink))
+                let csv = try await browser.get(csvLink.replacingOccurrences(of: "&amp;", with: "&"))
+                #expect(csv.status == .ok)
+                #expect(csv.headers[.contentDisposition] == "attachment; filename=\"navet-2013.csv\"")
+
+                let bad = try await browser.get("/reports?name=navet&period=2013-H7")
+                #expect(bad.status == .badRequest)
+                #expect(bad.text.contains("Exempel"))
+
+                let log = try await browser.get("/log?type=navet.visit")
+                #expect(log.text.contains(try fixture.store.head().hashHex))
+                #expect(log.text.components(separatedBy: "<tr data-seq=").count == 3)
+            }
+        }
+    }
+
+    @Test func adminCreatesAndRemovesUsers() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                try await browser.get("/admin/users")
+                let created = try await browser.post("/admin/users", [("name", "eva"), ("role", "analyst")])
+                #expect(created.status == .created)
+                #expect(created.text.contains("Lösenord: <code>"))
+                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" && $0.role == .analyst })
+                #expect(try await browser.post("/admin/users/remove", [("name", "eva")]).status == .seeOther)
+                #expect(try !Users.list(store: fixture.store).contains { $0.name == "eva" })
+            }
+        }
+    }
+}

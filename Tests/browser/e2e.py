@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""End-to-end check of the registry's web pages in headless Chromium.
+
+Signs in as reception, records a Navet visit (Borås, 23 pupils, 2 teachers, today),
+checks the confirmation, signs out, signs in as analyst, opens the Navet report for the
+current year and finds the visit's pupils in the Borås row. Saves a screenshot of every
+page visited.
+
+    python3 Tests/browser/e2e.py --base-url http://127.0.0.1:8080 \\
+        --reception-user reception --analyst-user analyst
+
+Passwords come from --reception-password/--analyst-password or, better (they do not show
+in `ps`), from REGISTRY_E2E_RECEPTION_PASSWORD and REGISTRY_E2E_ANALYST_PASSWORD.
+Needs chromium, chromium-driver and `pip install selenium` (.ci/run installs them).
+Exit status 0 when every step passed, 1 otherwise.
+"""
+
+import argparse
+import datetime
+import os
+import pathlib
+import sys
+import zoneinfo
+
+from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def parse_arguments():
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", default=env("REGISTRY_E2E_BASE_URL", "http://127.0.0.1:8080"))
+    parser.add_argument("--reception-user", default=env("REGISTRY_E2E_RECEPTION_USER", "reception"))
+    parser.add_argument("--reception-password", default=env("REGISTRY_E2E_RECEPTION_PASSWORD"))
+    parser.add_argument("--analyst-user", default=env("REGISTRY_E2E_ANALYST_USER", "analyst"))
+    parser.add_argument("--analyst-password", default=env("REGISTRY_E2E_ANALYST_PASSWORD"))
+    parser.add_argument("--screenshots", default="artifacts/screenshots", help="directory for the screenshots")
+    parser.add_argument("--municipality", default="Borås")
+    parser.add_argument("--municipality-code", default="1490")
+    parser.add_argument("--pupils", type=int, default=23)
+    parser.add_argument("--teachers", type=int, default=2)
+    parser.add_argument("--exact", action="store_true",
+                        help="expect exactly --pupils in the report (a store without other visits this year)")
+    parser.add_argument("--chromium", default=env("CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--chromedriver", default=env("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    parser.add_argument("--timeout", type=float, default=20)
+    arguments = parser.parse_args()
+    for role in ("reception", "analyst"):
+        if not getattr(arguments, f"{role}_password"):
+            parser.error(f"give --{role}-password or REGISTRY_E2E_{role.upper()}_PASSWORD")
+    return arguments
+
+
+class Run:
+    """One browser session that numbers and saves a screenshot of every page it shows."""
+
+    def __init__(self, arguments):
+        self.arguments = arguments
+        self.base = arguments.base_url.rstrip("/")
+        self.shots = pathlib.Path(arguments.screenshots)
+        self.shots.mkdir(parents=True, exist_ok=True)
+        self.count = 0
+        options = Options()
+        options.binary_location = arguments.chromium
+        for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--window-size=1024,1366", "--lang=sv-SE"):
+            options.add_argument(flag)
+        self.driver = webdriver.Chrome(service=Service(arguments.chromedriver), options=options)
+        self.wait = WebDriverWait(self.driver, arguments.timeout)
+
+    def screenshot(self, name):
+        self.count += 1
+        path = self.shots / f"{self.count:02d}-{name}.png"
+        self.driver.save_screenshot(str(path))
+        print(f"screenshot {path} ({self.driver.current_url})")
+
+    def step(self, text):
+        print(f"* {text}")
+
+    def sign_in(self, user, password, lands_on):
+        self.driver.get(self.base + "/login")
+        self.wait.until(EC.presence_of_element_located((By.ID, "login")))
+        self.screenshot(f"login-{user}")
+        self.driver.find_element(By.ID, "name").send_keys(user)
+        self.driver.find_element(By.ID, "password").send_keys(password)
+        self.driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+        self.wait.until(EC.url_contains(lands_on))
+
+    def sign_out(self):
+        self.driver.find_element(By.CSS_SELECTOR, "form.logout button").click()
+        self.wait.until(EC.url_contains("/login"))
+        self.screenshot("signed-out")
+
+    def record_visit(self):
+        a = self.arguments
+        self.step(f"reception records a visit: {a.municipality}, {a.pupils} pupils, {a.teachers} teachers")
+        self.sign_in(a.reception_user, a.reception_password, "/reception")
+        self.wait.until(EC.presence_of_element_located((By.ID, "record")))
+        self.screenshot("reception")
+        occurred = self.driver.find_element(By.ID, "f-occurred").get_attribute("value")
+        today = stockholm_today().isoformat()
+        check(occurred == today, f"the date defaults to today ({today}), found {occurred!r}")
+        Select(self.driver.find_element(By.ID, "f-municipality")).select_by_visible_text(a.municipality)
+        self.driver.find_element(By.ID, "f-school").send_keys("Sjöboskolan")
+        self.driver.find_element(By.ID, "f-theme").send_keys("Draken Berta")
+        self.driver.find_element(By.ID, "f-pupils").send_keys(str(a.pupils))
+        self.driver.find_element(By.ID, "f-teachers").send_keys(str(a.teachers))
+        self.screenshot("reception-filled")
+        self.driver.find_element(By.CSS_SELECTOR, "#record button[type=submit]").click()
+        confirmation = self.wait.until(EC.visibility_of_element_located((By.ID, "confirmation")))
+        self.screenshot("confirmation")
+        text = confirmation.text
+        expected = f"{a.pupils} elever, {a.teachers} lärare"
+        check("Sparat" in text and a.municipality in text and expected in text,
+              f"the confirmation shows what was saved ({expected}): {text!r}")
+        today_rows = self.driver.find_elements(By.CSS_SELECTOR, "#today tbody tr")
+        check(any(expected in row.text for row in today_rows), "the visit is among today's entries")
+        self.sign_out()
+
+    def read_report(self):
+        a = self.arguments
+        year = str(stockholm_today().year)
+        self.step(f"analyst opens the navet report for {year}")
+        self.sign_in(a.analyst_user, a.analyst_password, "/reports")
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-form")))
+        self.screenshot("reports")
+        Select(self.driver.find_element(By.ID, "name")).select_by_value("navet")
+        period = self.driver.find_element(By.ID, "period")
+        period.clear()
+        period.send_keys(year)
+        self.driver.find_element(By.CSS_SELECTOR, "#report-form button[type=submit]").click()
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-table")))
+        self.screenshot("navet-report")
+        cell = self.driver.find_element(
+            By.CSS_SELECTOR, f'#report-table tr[data-key="{a.municipality_code}"] td[data-column="pupils"]')
+        row = cell.find_element(By.XPATH, "..")
+        check(a.municipality in row.text, f"the row is {a.municipality}'s: {row.text!r}")
+        pupils = int("".join(ch for ch in cell.text if ch.isdigit()) or "0")
+        if a.exact:
+            check(pupils == a.pupils, f"the {a.municipality} row shows {a.pupils} pupils, found {pupils}")
+        else:
+            check(pupils >= a.pupils, f"the {a.municipality} row shows at least {a.pupils} pupils, found {pupils}")
+        check(len(self.driver.find_elements(By.CSS_SELECTOR, "#chart svg")) == 1, "the report has a chart")
+        self.sign_out()
+
+    def close(self):
+        self.driver.quit()
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def check(condition, description):
+    if not condition:
+        raise CheckFailed(description)
+    print(f"  ok: {description}")
+
+
+def stockholm_today():
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Europe/Stockholm")).date()
+
+
+def main():
+    arguments = parse_arguments()
+    try:
+        run = Run(arguments)
+    except WebDriverException as error:
+        print(f"cannot start headless Chromium ({arguments.chromium}, {arguments.chromedriver}): {error.msg}\n"
+              "Install chromium, chromium-driver and selenium (.ci/run does).", file=sys.stderr)
+        return 1
+    try:
+        run.record_visit()
+        run.read_report()
+        print("browser end-to-end: all steps passed")
+        return 0
+    except (CheckFailed, WebDriverException) as error:
+        try:
+            run.screenshot("failure")
+            print(f"page at failure: {run.driver.current_url}\n{run.driver.page_source[:4000]}", file=sys.stderr)
+        except WebDriverException:
+            pass
+        message = (error.msg or repr(error)) if isinstance(error, WebDriverException) else str(error)
+        print(f"FAILED: {type(error).__name__}: {message}", file=sys.stderr)
+        return 1
+    finally:
+        run.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
