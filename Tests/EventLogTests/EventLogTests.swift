@@ -188,22 +188,10 @@ struct EventLogTests {
         #expect(EventID(text.uppercased())?.description == text)
         #expect(EventID("1b4e28ba2fa141d2883f0016d3cca427") == nil)
         #expect(EventID("not-a-uuid") == nil)
-        var generator = SplitMix(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let a = EventID.random(using: &generator)
-        var again = SplitMix(seed: 7)
+        var again = SeededRandom(seed: 7)
         #expect(a == EventID.random(using: &again))
         #expect(a.description.dropFirst(14).first == "4")
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct ReportTests {
     /// A random but reproducible mix of Navet, MC and grant events in 2013, with some fixes.
     static func randomEvents(seed: UInt64, count: Int) -> [Event] {
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
         func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(random.next() % UInt64(range.count)) }
         let origins: [Origin] = ["1490", "1443", "1463", "1491", "1480", "1383", "1466"].map { .municipality(Municipality.byCode($0)!) }
@@ -182,17 +182,5 @@ struct ReportTests {
         let json = report.json()
         #expect(json.contains(#""compare":{"report":"navet","period":{"from":"2012-01-01","to":"2012-12-31"}"#))
         #expect(json.hasSuffix(#""compare":null}}"#))
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

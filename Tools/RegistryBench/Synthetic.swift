@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Registry
 
@@ -8,15 +9,9 @@ struct Synthetic {
         #""municipality":"1452""#, #""municipality":"1491""#, #""municipality":"1480""#, #""municipality":"1383""#,
         #""organisation":"HB""#, "",
     ]
-    var state: UInt64 = 0x2013
+    var random = SeededRandom(seed: 0x2013)
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     /// One event line on `day`.
     mutating func line(on day: Day) -> String {
