@@ -30,7 +30,8 @@ let package = Package(
                 "CLMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["Concurrency.md"]
         ),
         // Events, validation, municipalities, periods, projections, reports.
         .target(
@@ -72,7 +73,7 @@ let package = Package(
         // Fixtures shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"], exclude: ["Golden"]),
         .testTarget(
             name: "RegistryServerTests",
             dependencies: [

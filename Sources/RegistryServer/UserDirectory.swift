@@ -13,6 +13,8 @@ final class UserDirectory: Sendable {
     private let store: Store
     private let verifiedTokens = Locked<[SHA256Digest: String]>([:])
     private let tokenThrottle = LoginThrottle()
+    /// bcrypt checks under way, by token digest.
+    private let inFlight = Locked<[SHA256.Digest: Task<Bool, any Error>]>([:])
     /// Unknown users are checked against this hash too, so that the time taken does not
     /// tell an attacker which names exist.
     private let decoyHash = Locked<String?>(nil)
@@ -35,7 +37,16 @@ final class UserDirectory: Sendable {
         let keys = ["token:" + name]
         guard tokenThrottle.wait(for: keys) == nil else { return nil }
         let hash = record.tokenHash
-        guard try await Blocking.run({ Bcrypt.verify(secret, hash: hash) }) else {
+        // Many connections opening at once with one token share one bcrypt check.
+        let check = inFlight.withLock { running in
+            if let task = running[key] { return task }
+            let task = Task { try await Blocking.run { Bcrypt.verify(secret, hash: hash) } }
+            running[key] = task
+            return task
+        }
+        let valid = try await check.value
+        inFlight.withLock { _ = $0.removeValue(forKey: key) }
+        guard valid else {
             tokenThrottle.fail(keys)
             return nil
         }

@@ -9,7 +9,7 @@ port=18180
 swift build -c release --product registry >/dev/null
 registry=.build/release/registry
 store=$(mktemp -d)/store
-trap 'kill $server 2>/dev/null; rm -rf "$(dirname "$store")"' EXIT
+trap 'kill $server 2>/dev/null || true; rm -rf "$(dirname "$store")"' EXIT
 export REGISTRY_STORE=$store
 $registry demo --no-serve >/dev/null
 writer=$($registry user add loader --role reception | sed -n 's/^token: //p')
