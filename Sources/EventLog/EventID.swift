@@ -106,22 +106,21 @@ extension Array where Element == UInt8 {
     }
 }
 
-/// A cryptographically secure generator that asks the kernel for 4 KiB at a time instead of
-/// making one system call per number (ids for a large import).
+/// A cryptographically secure generator that asks the kernel for 256 bytes at a time instead
+/// of making one system call per number (ids for a large import).
 public struct SecureRandom: RandomNumberGenerator {
-    private var buffer = [UInt64](repeating: 0, count: 512)
-    private var used = 512
+    private var buffer = [UInt64](repeating: 0, count: 32)
+    private var used = 32
 
     public init() {}
 
     public mutating func next() -> UInt64 {
         if used == buffer.count {
-            // getentropy gives at most 256 bytes a call.
-            var system = SystemRandomNumberGenerator()
-            buffer.withUnsafeMutableBytes { raw in
-                for offset in stride(from: 0, to: raw.count, by: 256) where getentropy(raw.baseAddress! + offset, 256) != 0 {
-                    for i in stride(from: offset, to: offset + 256, by: 8) { raw.storeBytes(of: system.next(), toByteOffset: i, as: UInt64.self) }
-                }
+            // getentropy gives at most 256 bytes a call: the whole buffer.
+            let filled = buffer.withUnsafeMutableBytes { getentropy($0.baseAddress!, $0.count) == 0 }
+            if !filled {
+                var system = SystemRandomNumberGenerator()
+                for i in buffer.indices { buffer[i] = system.next() }
             }
             used = 0
         }

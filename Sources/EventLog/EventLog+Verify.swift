@@ -28,11 +28,6 @@ extension EventLog {
                 previous = Head(position: position, hash: hash, recorded: event.recorded)
                 return true
             }
-            let stored = try txn.head()
-            guard stored == previous else {
-                throw LogError.verificationFailed(
-                    position: min(stored.position, previous.position + 1), reason: "stored head does not match the log")
-            }
             guard try txn.entries(databases.ids) == Int(previous.position) else {
                 throw LogError.verificationFailed(position: 0, reason: "id index has entries for events not in the log")
             }

@@ -62,7 +62,6 @@ struct Databases: Sendable {
 
 enum MetaKey {
     static let format = Array("format".utf8)
-    static let head = Array("head".utf8)
 }
 
 /// The append-only event log: positions, the id index, the hash chain and the caller's
@@ -186,7 +185,6 @@ public final class EventLog: Sendable {
                     do {
                         result = try body(writer)
                         if writer.mapFull { throw LogError.mapFull }
-                        try writer.storeHead()
                     } catch {
                         mdb_txn_abort(txn)
                         throw writer.mapFull ? LogError.mapFull : error

@@ -60,21 +60,6 @@ public struct Head: Equatable, Sendable {
         self.recorded = recorded
     }
 
-    init(stored: UnsafeRawBufferPointer) {
-        self.init(
-            position: stored.loadBigEndian(UInt64.self, at: 0),
-            hash: Array(stored[8..<40]),
-            recorded: stored.loadBigEndian(Int64.self, at: 40))
-    }
-
-    var stored: [UInt8] {
-        var value: [UInt8] = []
-        value.appendBigEndian(position)
-        value += hash
-        value.appendBigEndian(recorded)
-        return value
-    }
-
     /// The hash as lowercase hex.
     public var hashHex: String { hex(hash) }
 }

@@ -12,9 +12,18 @@ public class ReadTransaction {
     }
 
     /// The newest position, its hash and its recorded time.
+    /// Read from the last stored event, so a commit writes no separate head record.
     public func head() throws -> Head {
-        guard let bytes = try get(databases.meta, key: MetaKey.head) else { return .empty }
-        return bytes.withUnsafeBytes { Head(stored: $0) }
+        let cursor = try openCursor(databases.log)
+        defer { mdb_cursor_close(cursor) }
+        var key = MDB_val(), data = MDB_val()
+        let rc = mdb_cursor_get(cursor, &key, &data, MDB_LAST)
+        if rc == MDB_NOTFOUND { return .empty }
+        try check(rc, "reading the head")
+        let event = StoredEvent(
+            position: UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size).loadBigEndian(UInt64.self, at: 0),
+            stored: UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+        return Head(position: event.position, hash: event.hash, recorded: event.recorded)
     }
 
     /// The event stored at `position`, or nil past the head.

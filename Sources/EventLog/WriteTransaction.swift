@@ -95,14 +95,6 @@ public final class WriteTransaction: ReadTransaction {
         }
     }
 
-    func storeHead() throws {
-        guard parent == nil else { return }
-        let stored = try super.head()
-        if stored != currentHead {
-            try write(databases.meta, key: MetaKey.head, value: currentHead.stored, flags: 0)
-        }
-    }
-
     private func write(_ dbi: MDB_dbi, key: [UInt8], value: [UInt8], flags: Int32) throws {
         do {
             try Self.put(txn, dbi, key: key, value: value, flags: UInt32(flags))
