@@ -45,7 +45,19 @@ struct UserRecord: Codable, Sendable {
 
 extension Store {
     /// The record of user `name`, or nil when there is none (or it cannot be read).
+    /// Every API request looks its user up; the bytes are read each time (so a removed or
+    /// changed user takes effect at once) but decoded only when they change.
     func user(named name: String) throws -> UserRecord? {
-        try userRecord(name).flatMap { try? UserRecord(bytes: $0) }
+        guard let bytes = try userRecord(name) else { return nil }
+        if let known = decodedUserRecords.withLock({ $0[bytes] }) { return known }
+        guard let record = try? UserRecord(bytes: bytes) else { return nil }
+        decodedUserRecords.withLock { cache in
+            if cache.count >= 1000 { cache.removeAll() }
+            cache[bytes] = record
+        }
+        return record
     }
 }
+
+/// Decoded user records by their stored bytes.
+private let decodedUserRecords = Locked<[[UInt8]: UserRecord]>([:])
