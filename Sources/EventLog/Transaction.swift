@@ -71,12 +71,7 @@ public class ReadTransaction {
         let cursor = try openCursor(index.dbi)
         defer { mdb_cursor_close(cursor) }
         var key = MDB_val(), data = MDB_val()
-        var rc = lower.isEmpty
-            ? mdb_cursor_get(cursor, &key, &data, MDB_FIRST)
-            : lower.withUnsafeBytes { bytes in
-                key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-                return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
-            }
+        var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
             let keyBuffer = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
             if compare(keyBuffer, upper) > 0 { return }
@@ -118,6 +113,15 @@ public class ReadTransaction {
         return body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
     }
 
+    /// Puts `cursor` on the first key at or after `lower` (the first key for an empty one).
+    private func position(_ cursor: OpaquePointer, atOrAfter lower: [UInt8], _ key: inout MDB_val, _ data: inout MDB_val) -> Int32 {
+        guard !lower.isEmpty else { return mdb_cursor_get(cursor, &key, &data, MDB_FIRST) }
+        return lower.withUnsafeBytes { bytes in
+            key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
+        }
+    }
+
     func openCursor(_ dbi: MDB_dbi) throws -> OpaquePointer {
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open")
@@ -131,12 +135,7 @@ public class ReadTransaction {
         let cursor = try openCursor(dbi)
         defer { mdb_cursor_close(cursor) }
         var key = MDB_val(), data = MDB_val()
-        var rc = lower.isEmpty
-            ? mdb_cursor_get(cursor, &key, &data, MDB_FIRST)
-            : lower.withUnsafeBytes { bytes in
-                key = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-                return mdb_cursor_get(cursor, &key, &data, MDB_SET_RANGE)
-            }
+        var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
             let more = try body(
                 UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size),

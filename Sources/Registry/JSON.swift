@@ -239,6 +239,13 @@ public struct JSONParser {
     }
 }
 
+/// `text` as a JSON string literal, escaped as canonical JSON escapes it (§6).
+public func jsonQuoted(_ text: String) -> String {
+    var writer = CanonicalWriter(capacity: text.utf8.count + 2)
+    writer.string(text)
+    return String(decoding: writer.bytes, as: UTF8.self)
+}
+
 /// Writes canonical JSON (§6): sorted keys, no whitespace, minimal escaping.
 struct CanonicalWriter {
     var bytes: [UInt8] = []

@@ -26,11 +26,7 @@ extension Report {
     }
 
     private func writeJSON(to out: inout String) {
-        func string(_ s: String) -> String {
-            var writer = CanonicalWriter()
-            writer.string(s)
-            return String(decoding: writer.bytes, as: UTF8.self)
-        }
+        let string = jsonQuoted
         out += "{\"report\":\(string(name))"
         out += ",\"period\":{\"from\":\"\(period.first)\",\"to\":\"\(period.last)\"}"
         out += ",\"as_of\":{\"seq\":\(asOfSeq),\"recorded\":\(asOfRecorded.map { "\"\(Timestamp.rfc3339($0))\"" } ?? "null")}"
