@@ -51,6 +51,28 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return EventID(high: high, low: low)
     }
 
+    /// Version-7 UUIDs for one batch, increasing with their offset in it: the random 74 bits
+    /// of the first are a counter for the rest (RFC 9562 §6.2, method 2). A batch's ids then
+    /// append to the id index in order.
+    public struct TimeOrderedSequence: Sendable {
+        private let milliseconds: UInt64
+        private let randomA: UInt64, randomB: UInt64
+
+        public init(milliseconds: Int64, using generator: inout some RandomNumberGenerator) {
+            self.milliseconds = UInt64(bitPattern: milliseconds) & 0xFFFF_FFFF_FFFF
+            // The top bit of the 74 stays clear so that adding any offset cannot overflow.
+            randomA = generator.next() & 0x07FF
+            randomB = generator.next() & (1 << 62 - 1)
+        }
+
+        /// The id at `offset` (0, 1, 2 … within the batch).
+        public func id(_ offset: Int) -> EventID {
+            var b = randomB &+ UInt64(offset), a = randomA
+            if b >= 1 << 62 { b -= 1 << 62; a += 1 }
+            return EventID(high: milliseconds << 16 | 0x7000 | a, low: b | 0x8000 << 48)
+        }
+    }
+
     /// A version-4 UUID drawn from `generator` (deterministic for a seeded generator).
     public static func random(using generator: inout some RandomNumberGenerator) -> EventID {
         let high = (generator.next() & ~0xF000) | 0x4000
@@ -74,18 +96,29 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Lowercase 8-4-4-4-12 form.
     public var description: String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var out = 0
-            for nibble in 0..<32 {
-                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                    buffer[out] = UInt8(ascii: "-"); out += 1
-                }
-                let word = nibble < 16 ? high : low
-                let shift = UInt64(60 - 4 * (nibble % 16))
-                buffer[out] = hex[Int((word >> shift) & 0xF)]; out += 1
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            writeText(to: UnsafeMutableRawBufferPointer(buffer))
+            return 36
+        }
+    }
+
+    /// Appends the 36 bytes of `description` to `out` without making a String.
+    public func appendText(to out: inout [UInt8]) {
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: 36))
+        out.withUnsafeMutableBytes { writeText(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+    }
+
+    private func writeText(to buffer: UnsafeMutableRawBufferPointer) {
+        var out = 0
+        for nibble in 0..<32 {
+            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                buffer[out] = UInt8(ascii: "-"); out += 1
             }
-            return out
+            let word = nibble < 16 ? high : low
+            let digit = UInt8(truncatingIfNeeded: (word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
+            buffer[out] = digit < 10 ? digit + 48 : digit + 87
+            out += 1
         }
     }
 

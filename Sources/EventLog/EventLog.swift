@@ -244,7 +244,7 @@ public final class EventLog: Sendable {
 /// SHA-256(previous hash ‖ bytes): one link of the chain.
 func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
     var hasher = SHA256()
-    hasher.update(data: previous)
-    hasher.update(data: bytes)
-    return Array(hasher.finalize())
+    previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    return hasher.finalize().withUnsafeBytes { Array($0) }
 }

@@ -32,14 +32,13 @@ public struct StoredEvent: Sendable {
         self.bytes = Array(stored[56...])
     }
 
-    var stored: [UInt8] {
-        var value: [UInt8] = []
-        value.reserveCapacity(Self.headerSize + bytes.count)
-        value.appendBigEndian(recorded)
-        value += hash
-        value += id.bytes
-        value += bytes
-        return value
+    /// Writes the stored value into `value` (`headerSize + bytes.count` bytes).
+    func write(to value: UnsafeMutableRawBufferPointer) {
+        value.storeBytes(of: UInt64(bitPattern: recorded).bigEndian, toByteOffset: 0, as: UInt64.self)
+        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[8..<40]).copyMemory(from: $0) }
+        value.storeBytes(of: id.high.bigEndian, toByteOffset: 40, as: UInt64.self)
+        value.storeBytes(of: id.low.bigEndian, toByteOffset: 48, as: UInt64.self)
+        bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[Self.headerSize...]).copyMemory(from: $0) }
     }
 
     /// The hash as lowercase hex.

@@ -9,6 +9,12 @@ public final class WriteTransaction: ReadTransaction {
     /// Set when any write hit `MDB_MAP_FULL`, even if the caller swallowed the error.
     var mapFull = false
     private let parent: WriteTransaction?
+    /// One cursor per database, opened on first use: a put through a cursor skips the setup
+    /// `mdb_put` repeats. LMDB closes a write transaction's cursors when it ends.
+    private var cursors = [OpaquePointer?](repeating: nil, count: 64)
+    /// Cleared when an id failed to append at the end of the id index: later ones in this
+    /// transaction go straight to a sorted insert.
+    private var idsAppend = true
 
     init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?) throws {
         let stored = ReadTransaction(txn: txn, databases: databases)
@@ -38,9 +44,23 @@ public final class WriteTransaction: ReadTransaction {
         let bytes = try render(position, recorded)
         let hash = chainHash(previous: currentHead.hash, bytes: bytes)
         let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
-        let key = position.key
-        try write(databases.log, key: key, value: event.stored, flags: MDB_APPEND)
-        try write(databases.ids, key: id.bytes, value: key, flags: MDB_NOOVERWRITE)
+        var key = position.bigEndian
+        var idKey = (id.high.bigEndian, id.low.bigEndian)
+        try withUnsafeBytes(of: &key) { key in
+            // The value is written straight into the page LMDB reserves for it.
+            try write(databases.log, key: key, reserving: StoredEvent.headerSize + bytes.count, flags: MDB_APPEND) { value in
+                event.write(to: value)
+            }
+            try withUnsafeBytes(of: &idKey) { idKey in
+                // Time-ordered ids usually sort after every id in the index: appending skips
+                // the search. Anything else is an ordinary insert that refuses a duplicate.
+                if idsAppend, fresh {
+                    if try write(databases.ids, key: idKey, value: key, flags: MDB_APPEND, tolerateExisting: true) { return }
+                    idsAppend = false
+                }
+                try write(databases.ids, key: idKey, value: key, flags: MDB_NOOVERWRITE)
+            }
+        }
         currentHead = Head(position: position, hash: hash, recorded: recorded)
         return (event, true)
     }
@@ -51,7 +71,11 @@ public final class WriteTransaction: ReadTransaction {
         if let size = index.spec.fixedValueSize {
             precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
         }
-        try write(index.dbi, key: key, value: value, flags: appendDuplicate ? MDB_APPENDDUP : 0)
+        try key.withUnsafeBytes { key in
+            try value.withUnsafeBytes { value in
+                try write(index.dbi, key: key, value: value, flags: appendDuplicate ? MDB_APPENDDUP : 0)
+            }
+        }
     }
 
     /// Writes an `IndexEntry`.
@@ -95,16 +119,46 @@ public final class WriteTransaction: ReadTransaction {
         }
     }
 
-    private func write(_ dbi: MDB_dbi, key: [UInt8], value: [UInt8], flags: Int32) throws {
-        do {
-            try Self.put(txn, dbi, key: key, value: value, flags: UInt32(flags))
-        } catch {
-            if case .lmdb(let code, _)? = error as? LogError, code == MDB_MAP_FULL {
-                markMapFull()
-                throw LogError.mapFull
-            }
-            throw error
+    /// Puts through the database's cursor. With `tolerateExisting`, `MDB_KEYEXIST` returns
+    /// false instead of throwing.
+    @discardableResult
+    private func write(
+        _ dbi: MDB_dbi, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: Int32, tolerateExisting: Bool = false
+    ) throws -> Bool {
+        var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var dataVal = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        let rc = mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags))
+        if tolerateExisting, rc == MDB_KEYEXIST { return false }
+        try checkPut(rc)
+        return true
+    }
+
+    private func cursor(_ dbi: MDB_dbi) throws -> OpaquePointer {
+        let slot = Int(dbi)
+        guard slot < cursors.count else { return try openCursor(dbi) }
+        if let cursor = cursors[slot] { return cursor }
+        let cursor = try openCursor(dbi)
+        cursors[slot] = cursor
+        return cursor
+    }
+
+    /// Reserves `count` bytes for the value under `key` and lets `fill` write them.
+    private func write(
+        _ dbi: MDB_dbi, key: UnsafeRawBufferPointer, reserving count: Int, flags: Int32,
+        fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) throws {
+        var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var dataVal = MDB_val(mv_size: count, mv_data: nil)
+        try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags | MDB_RESERVE)))
+        fill(UnsafeMutableRawBufferPointer(start: dataVal.mv_data, count: count))
+    }
+
+    private func checkPut(_ rc: Int32) throws {
+        if rc == MDB_MAP_FULL {
+            markMapFull()
+            throw LogError.mapFull
         }
+        try check(rc, "mdb_put")
     }
 
     private func markMapFull() {

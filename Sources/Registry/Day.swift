@@ -22,7 +22,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        guard text.utf8.count == 10 else { return nil }
+        let parsed: Day?? = text.utf8.withContiguousStorageIfAvailable { Day(isoBytes: $0) }
+        guard let day = parsed ?? Array(text.utf8).withUnsafeBufferPointer({ Day(isoBytes: $0) }) else { return nil }
+        self = day
+    }
+
+    private init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0

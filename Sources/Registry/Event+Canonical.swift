@@ -10,7 +10,7 @@ extension Event {
     func canonicalObject() -> CanonicalObject {
         var object = CanonicalObject()
         object.set(.`type`, type.rawValue)
-        if let id { object.set(.id, id.description) }
+        if let id { object.set(.id, id) }
         object.set(.occurred, occurred.description)
         object.set(.by, by)
         object.set(.note, note)
@@ -63,10 +63,10 @@ extension Event {
             object.set(.`from`, m.from.description)
             object.set(.`to`, m.to?.description)
         case .retraction(let r):
-            object.set(.target, r.target.description)
+            object.set(.target, r.target)
             object.set(.reason, r.reason)
         case .correction(let c):
-            object.set(.target, c.target.description)
+            object.set(.target, c.target)
             object.set(.reason, c.reason)
             object.set(.replacement, c.replacement.canonicalObject())
         }
@@ -80,16 +80,20 @@ extension Event {
 /// The canonical JSON of an event without `recorded` and `seq`, which only the log can give:
 /// rendered ahead (in parallel for an import), completed inside the write transaction.
 struct CanonicalTemplate: Sendable {
-    /// Fields before "recorded", between "recorded" and "seq", after "seq".
-    private let parts: [[UInt8]]
+    /// The fields before "recorded", between "recorded" and "seq" and after "seq", one after
+    /// another without separators; `split` holds where the second and third part start.
+    private let fields: [UInt8]
+    private let split: (Int, Int)
 
     init(_ object: CanonicalObject) {
-        let recorded = FieldKey.recorded.index, seq = FieldKey.seq.index
-        parts = [0..<recorded, (recorded + 1)..<seq, (seq + 1)..<FieldKey.allCases.count].map { range in
-            var writer = CanonicalWriter(capacity: 128)
-            object.writeFields(in: range, to: &writer)
-            return writer.bytes
-        }
+        var writer = CanonicalWriter(capacity: 256)
+        object.writeFields(in: 0..<FieldKey.recorded.index, to: &writer)
+        let first = writer.bytes.count
+        object.writeFields(in: (FieldKey.recorded.index + 1)..<FieldKey.seq.index, to: &writer)
+        let second = writer.bytes.count
+        object.writeFields(in: (FieldKey.seq.index + 1)..<FieldKey.allCases.count, to: &writer)
+        fields = writer.bytes
+        split = (first, second)
     }
 
     /// `"recorded":"…"`.
@@ -99,21 +103,22 @@ struct CanonicalTemplate: Sendable {
 
     /// The canonical JSON; `recordedField` may be passed in when many events share one time.
     func render(seq: Position, recorded: Milliseconds, recordedField: [UInt8]? = nil) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(parts[0].count + parts[1].count + parts[2].count + 64)
-        out.append(UInt8(ascii: "{"))
-        func field(_ part: [UInt8]) {
-            guard !part.isEmpty else { return }
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            out += part
+        var writer = CanonicalWriter(capacity: fields.count + 72)
+        writer.bytes.append(UInt8(ascii: "{"))
+        func part(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            writer.bytes.append(UInt8(ascii: ","))
+            writer.bytes.append(contentsOf: fields[range])
         }
-        field(parts[0])
-        field(recordedField ?? Self.recordedField(recorded))
-        field(parts[1])
-        field(Array("\"seq\":\(seq)".utf8))
-        field(parts[2])
-        out.append(UInt8(ascii: "}"))
-        return out
+        writer.bytes.append(contentsOf: fields[0..<split.0])
+        if split.0 > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+        writer.bytes.append(contentsOf: recordedField ?? Self.recordedField(recorded))
+        part(split.0..<split.1)
+        writer.bytes.append(contentsOf: #","seq":"#.utf8)
+        writer.integer(seq)
+        part(split.1..<fields.count)
+        writer.bytes.append(UInt8(ascii: "}"))
+        return writer.bytes
     }
 }
 

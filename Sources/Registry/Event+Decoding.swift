@@ -160,7 +160,10 @@ struct FieldReader {
             if required { throw error(key, "must not be empty") }
             throw error(key, "must not be empty (leave it out instead)")
         }
-        guard text.count <= maxLength else { throw error(key, "is \(text.count) characters long; at most \(maxLength) are allowed") }
+        // Counting characters is slow; a text with no more bytes than the limit is within it.
+        guard text.utf8.count <= maxLength || text.count <= maxLength else {
+            throw error(key, "is \(text.count) characters long; at most \(maxLength) are allowed")
+        }
         return text
     }
 

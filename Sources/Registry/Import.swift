@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import EventLog
 
 /// How many events an import appended and how many were already in the log.
@@ -26,44 +27,88 @@ public enum FieldText {
 
 extension Store {
     /// Imports JSON Lines or CSV (header of field names with a `type` column), all or nothing.
-    /// Errors name the line. Parsing runs on all cores; the append is one transaction.
+    /// Errors name the line. JSON Lines are decoded on background threads, a chunk at a time,
+    /// while this thread appends the chunks already decoded in one transaction.
     public func importEvents(_ data: [UInt8], today: Day = .today()) throws -> ImportResult {
-        try importEvents(Self.decodeLines(data, today: today))
+        guard Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
+        let pipeline = DecodingPipeline(data, today: today)
+        defer { pipeline.cancel() }
+        return try importEvents(count: pipeline.lineCount) { body in
+            for chunk in 0..<pipeline.chunkCount {
+                for (line, event) in try pipeline.chunk(chunk) { try body(line, event) }
+            }
+        }
     }
 
     /// Appends events decoded by `decodeLines`, all or nothing; errors name the line.
     public func importEvents(_ events: [(line: Int, event: Event)]) throws -> ImportResult {
+        let prepared = PreparedEvent.batch(events.map(\.event))
+        return try importEvents(count: events.count) { body in
+            for (i, event) in prepared.enumerated() { try body(events[i].line, event) }
+        }
+    }
+
+    /// Appends what `events` hands to its body, in one transaction; `count` is an estimate.
+    private func importEvents(
+        count: Int, _ events: ((Int, PreparedEvent) throws -> Void) throws -> Void
+    ) throws -> ImportResult {
         var new = 0, existing = 0
-        do {
-            try append(PreparedEvent.batch(events.map(\.event))) { appended in
-                if appended.isNew { new += 1 } else { existing += 1 }
+        try append(expecting: count) { txn, context in
+            new = 0; existing = 0 // a rerun after the map grew starts over
+            try events { line, event in
+                do {
+                    if try append(event, in: txn, context: &context).isNew { new += 1 } else { existing += 1 }
+                } catch let error as InputError {
+                    throw error.at(line: line)
+                }
             }
-        } catch let error as InputError {
-            guard let index = error.index else { throw error }
-            var located = error
-            located.index = nil
-            throw located.at(line: events[index].line)
         }
         return ImportResult(appended: new, existing: existing)
     }
 
-    /// Decodes every non-blank line; the first bad line (by number) is the error.
-    public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
+    static func isJSONLines(_ data: [UInt8]) -> Bool {
         let firstByte = data.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
-        if let firstByte, firstByte != UInt8(ascii: "{") {
-            return try CSVReader.decode(data, today: today)
-        }
+        return firstByte == nil || firstByte == UInt8(ascii: "{")
+    }
+
+    /// The ranges of the lines of `data`, without their newline.
+    static func lineRanges(_ data: [UInt8]) -> [Range<Int>] {
         var lines: [Range<Int>] = []
+        lines.reserveCapacity(data.count / 100)
         var start = 0
-        for (i, byte) in data.enumerated() where byte == 0x0A {
-            lines.append(start..<i)
-            start = i + 1
+        data.withUnsafeBufferPointer { bytes in
+            while let newline = UnsafeBufferPointer(rebasing: bytes[start...]).firstIndex(of: 0x0A) {
+                lines.append(start..<(start + newline))
+                start += newline + 1
+            }
         }
         if start < data.count { lines.append(start..<data.count) }
+        return lines
+    }
 
+    /// Decodes one line (without its newline): nil for a blank one.
+    static func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, today: Day) throws(InputError) -> Event? {
+        var line = 0..<bytes.count
+        while let last = line.last, bytes[last] == 0x0D || bytes[last] == 0x20 || bytes[last] == 0x09 { line = line.dropLast() }
+        while let first = line.first, bytes[first] == 0x20 || bytes[first] == 0x09 { line = line.dropFirst() }
+        if line.isEmpty { return nil }
+        do throws(InputError) {
+            let value: JSONValue
+            do { value = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[line])) } catch {
+                throw InputError("\(error)")
+            }
+            return try Event.decode(value, today: today)
+        } catch {
+            throw error.at(line: number)
+        }
+    }
+
+    /// Decodes every non-blank line; the first bad line (by number) is the error.
+    public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
+        guard isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
+        let lines = lineRanges(data)
         let workers = max(1, min(8, lines.count / 2048))
         let chunk = (lines.count + workers - 1) / max(workers, 1)
-        let lineRanges = lines
         // Each worker writes only its own slots.
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<Event, InputError>?>.allocate(capacity: lines.count)
         results.initialize(repeating: nil)
@@ -71,20 +116,13 @@ extension Store {
         data.withUnsafeBufferPointer { buffer in
             nonisolated(unsafe) let bytes = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let range = (worker * chunk)..<min(lineRanges.count, (worker + 1) * chunk)
-                for i in range {
-                    var line = lineRanges[i]
-                    while let last = line.last, bytes[last] == 0x0D || bytes[last] == 0x20 { line = line.dropLast() }
-                    while let first = line.first, bytes[first] == 0x20 || bytes[first] == 0x09 { line = line.dropFirst() }
-                    if line.isEmpty { continue }
+                for i in (worker * chunk)..<min(lines.count, (worker + 1) * chunk) {
                     do throws(InputError) {
-                        let value: JSONValue
-                        do { value = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[line])) } catch {
-                            throw InputError("\(error)")
+                        if let event = try decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) {
+                            results[i] = .success(event)
                         }
-                        results[i] = .success(try Event.decode(value, today: today))
                     } catch {
-                        results[i] = .failure(error.at(line: i + 1))
+                        results[i] = .failure(error)
                     }
                 }
             }
@@ -99,6 +137,75 @@ extension Store {
             }
         }
         return events
+    }
+}
+
+/// JSON Lines decoded and prepared for the log in chunks, on background threads, in the
+/// order the appending thread will ask for them. Decoded chunks are kept until the pipeline
+/// goes away, so a transaction that starts over (the map grew) reads them again.
+final class DecodingPipeline: @unchecked Sendable {
+    static let chunkSize = 4096
+    private let data: [UInt8]
+    private let lines: [Range<Int>]
+    private let today: Day
+    private let ids: EventID.TimeOrderedSequence
+    private let condition = NSCondition()
+    private var results: [Result<[(line: Int, event: PreparedEvent)], InputError>?]
+    private var cancelled = false
+
+    var lineCount: Int { lines.count }
+    var chunkCount: Int { results.count }
+
+    init(_ data: [UInt8], today: Day) {
+        self.data = data
+        self.today = today
+        lines = Store.lineRanges(data)
+        var random = SecureRandom()
+        ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
+        results = Array(repeating: nil, count: (lines.count + Self.chunkSize - 1) / Self.chunkSize)
+        for chunk in results.indices {
+            DispatchQueue.global().async { self.decode(chunk) }
+        }
+    }
+
+    /// The events of chunk `index` with their line numbers, waiting until it is decoded.
+    func chunk(_ index: Int) throws(InputError) -> [(line: Int, event: PreparedEvent)] {
+        condition.lock()
+        defer { condition.unlock() }
+        while results[index] == nil { condition.wait() }
+        return try results[index]!.get()
+    }
+
+    /// Stops decoding chunks not yet started.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.unlock()
+    }
+
+    private func decode(_ chunk: Int) {
+        condition.lock()
+        let skip = cancelled
+        condition.unlock()
+        var result: Result<[(line: Int, event: PreparedEvent)], InputError> = .success([])
+        if !skip {
+            result = Result { () throws(InputError) in
+                var events: [(line: Int, event: PreparedEvent)] = []
+                events.reserveCapacity(Self.chunkSize)
+                try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
+                    for i in (chunk * Self.chunkSize)..<min(lines.count, (chunk + 1) * Self.chunkSize) {
+                        guard let event = try Store.decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) else { continue }
+                        // Line order gives fresh ids that increase through the file.
+                        events.append((i + 1, PreparedEvent(event, freshID: { ids.id(i) })))
+                    }
+                }
+                return events
+            }
+        }
+        condition.lock()
+        results[chunk] = result
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

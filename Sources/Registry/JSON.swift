@@ -1,3 +1,5 @@
+import EventLog
+
 /// A parsed JSON value. Numbers keep their text so integers and decimals are read exactly.
 public enum JSONValue: Sendable {
     case null
@@ -166,9 +168,9 @@ public struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                guard isValidUTF8(slice) else { throw error("invalid UTF-8 in a string") }
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
-                return text
+                return String(decoding: slice, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw error("control character in a string") }
@@ -179,9 +181,9 @@ public struct JSONParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
+                guard out.withUnsafeBufferPointer(isValidUTF8) else { throw error("invalid UTF-8 in a string") }
                 index += 1
-                guard let text = String(validating: out, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
-                return text
+                return String(decoding: out, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw error("unexpected end of input") }
@@ -239,6 +241,32 @@ public struct JSONParser {
     }
 }
 
+/// Whether `bytes` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+/// `String(validating:)` does the same but goes through generic metadata on every call.
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    let count = bytes.count
+    while i < count {
+        let lead = bytes[i]
+        if lead < 0x80 { i += 1; continue }
+        let length: Int, lower: UInt8, upper: UInt8
+        switch lead {
+        case 0xC2...0xDF: length = 2; lower = 0x80; upper = 0xBF
+        case 0xE0: length = 3; lower = 0xA0; upper = 0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3; lower = 0x80; upper = 0xBF
+        case 0xED: length = 3; lower = 0x80; upper = 0x9F
+        case 0xF0: length = 4; lower = 0x90; upper = 0xBF
+        case 0xF1...0xF3: length = 4; lower = 0x80; upper = 0xBF
+        case 0xF4: length = 4; lower = 0x80; upper = 0x8F
+        default: return false
+        }
+        guard i + length <= count, (lower...upper).contains(bytes[i + 1]) else { return false }
+        for k in 2..<max(2, length) where bytes[i + k] & 0xC0 != 0x80 { return false }
+        i += length
+    }
+    return true
+}
+
 /// `text` as a JSON string literal, escaped as canonical JSON escapes it (§6).
 public func jsonQuoted(_ text: String) -> String {
     var writer = CanonicalWriter(capacity: text.utf8.count + 2)
@@ -254,21 +282,39 @@ struct CanonicalWriter {
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(byte)
-            case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(byte)
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // Most text needs no escape: copy it in one go.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(byte)
+                case 0..<0x20:
+                    let hex = { (nibble: UInt8) in nibble < 10 ? nibble + 48 : nibble + 87 }
+                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex(byte >> 4), hex(byte & 0xF)])
+                default: bytes.append(byte)
+                }
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T) {
-        bytes.append(contentsOf: String(value).utf8)
+    /// Plain decimal, without making a String.
+    mutating func integer(_ value: some BinaryInteger) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = UInt64(value.magnitude)
+        var digits = 1
+        var scale: UInt64 = 10
+        while digits < 20, magnitude >= scale { digits += 1; scale = scale &* 10 }
+        let end = bytes.count + digits
+        bytes.append(contentsOf: repeatElement(0, count: digits))
+        for i in stride(from: end - 1, through: end - digits, by: -1) {
+            bytes[i] = UInt8(truncatingIfNeeded: magnitude % 10) + 48
+            magnitude /= 10
+        }
     }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
@@ -318,42 +364,61 @@ enum FieldKey: Int, CaseIterable {
     case unit
 }
 
-/// An object under construction: one slot per known key, written in key order.
+/// An object under construction: its fields kept in key order as they are set, so that
+/// writing them out is canonical without a sort.
 struct CanonicalObject {
     enum Field {
         case string(String)
         case integer(Int64)
+        case id(EventID)
         case object(CanonicalObject)
     }
-    private var slots = [Field?](repeating: nil, count: FieldKey.allCases.count)
+    private var fields: [(key: FieldKey, value: Field)] = []
 
-    mutating func set(_ key: FieldKey, _ value: String) { slots[key.index] = .string(value) }
+    init() { fields.reserveCapacity(12) }
+
+    mutating func set(_ key: FieldKey, _ value: String) { set(key, field: .string(value)) }
     mutating func set(_ key: FieldKey, _ value: String?) { if let value { set(key, value) } }
-    mutating func set(_ key: FieldKey, _ value: Int) { slots[key.index] = .integer(Int64(value)) }
-    mutating func set(_ key: FieldKey, _ value: Int64) { slots[key.index] = .integer(value) }
-    mutating func set(_ key: FieldKey, _ value: CanonicalObject) { slots[key.index] = .object(value) }
+    mutating func set(_ key: FieldKey, _ value: Int) { set(key, field: .integer(Int64(value))) }
+    mutating func set(_ key: FieldKey, _ value: Int64) { set(key, field: .integer(value)) }
+    mutating func set(_ key: FieldKey, _ value: EventID) { set(key, field: .id(value)) }
+    mutating func set(_ key: FieldKey, _ value: CanonicalObject) { set(key, field: .object(value)) }
+
+    private mutating func set(_ key: FieldKey, field: Field) {
+        var i = fields.count
+        while i > 0, fields[i - 1].key.rawValue >= key.rawValue { i -= 1 }
+        if i < fields.count, fields[i].key == key {
+            fields[i].value = field
+        } else {
+            fields.insert((key, field), at: i)
+        }
+    }
 
     func write(to writer: inout CanonicalWriter) {
         writer.bytes.append(UInt8(ascii: "{"))
-        writeFields(in: slots.indices, to: &writer)
+        writeFields(in: 0..<FieldKey.allCases.count, to: &writer)
         writer.bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Writes the fields whose slots lie in `range`, comma-separated, without braces;
+    /// Writes the fields whose keys lie in `range`, comma-separated, without braces;
     /// returns whether it wrote any.
     @discardableResult
     func writeFields(in range: Range<Int>, to writer: inout CanonicalWriter) -> Bool {
         var first = true
-        for index in range {
-            guard let slot = slots[index] else { continue }
+        for (key, value) in fields where range.contains(key.rawValue) {
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             first = false
             writer.bytes.append(UInt8(ascii: "\""))
-            writer.bytes.append(contentsOf: FieldKey.names[index])
-            writer.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-            switch slot {
+            writer.bytes.append(contentsOf: FieldKey.names[key.rawValue])
+            writer.bytes.append(UInt8(ascii: "\""))
+            writer.bytes.append(UInt8(ascii: ":"))
+            switch value {
             case .string(let text): writer.string(text)
             case .integer(let value): writer.integer(value)
+            case .id(let id):
+                writer.bytes.append(UInt8(ascii: "\""))
+                id.appendText(to: &writer.bytes)
+                writer.bytes.append(UInt8(ascii: "\""))
             case .object(let object): object.write(to: &writer)
             }
         }

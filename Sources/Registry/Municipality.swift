@@ -23,6 +23,7 @@ public struct Municipality: Hashable, Sendable {
 
     /// Finds a municipality by code or by name (case-, diacritic- and whitespace-insensitive).
     public static func lookup(_ text: String) throws(MunicipalityLookupError) -> Municipality {
+        if let m = exactIndex[text] { return m }
         let input = trimmed(text)
         if !input.isEmpty, input.count <= 4, input.allSatisfy({ $0.isASCII && $0.isNumber }) {
             let code = String(repeating: "0", count: 4 - input.count) + input
@@ -48,6 +49,10 @@ public struct Municipality: Hashable, Sendable {
     }
 
     // MARK: - Indexes
+
+    /// Codes and names exactly as written: most input takes this path.
+    private static let exactIndex: [String: Municipality] =
+        Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) } + all.map { ($0.name, $0) })
 
     private static let codeIndex: [String: Municipality] =
         Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })

@@ -33,27 +33,31 @@ struct PreparedEvent: Sendable {
     let isFresh: Bool
 
     init(_ event: Event, random: inout SecureRandom, now: Milliseconds = Timestamp.now()) {
+        self.init(event, freshID: { EventID.timeOrdered(milliseconds: now, using: &random) })
+    }
+
+    /// `freshID` gives the id of an event that has none.
+    init(_ event: Event, freshID: () -> EventID) {
         var event = event
         isFresh = event.id == nil
-        if isFresh { event.id = EventID.timeOrdered(milliseconds: now, using: &random) }
+        if isFresh { event.id = freshID() }
         self.event = event
         template = CanonicalTemplate(event.canonicalObject())
     }
 
-    /// Prepares a batch, on all cores when it is large (an import).
+    /// Prepares a batch, on all cores when it is large (an import). Fresh ids increase
+    /// through the batch, so they append to the id index in order.
     static func batch(_ events: [Event]) -> [PreparedEvent] {
+        var random = SecureRandom()
+        let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         guard events.count > 4096 else {
-            var random = SecureRandom()
-            let now = Timestamp.now()
-            return events.map { PreparedEvent($0, random: &random, now: now) }
+            return events.indices.map { i in PreparedEvent(events[i], freshID: { ids.id(i) }) }
         }
         let workers = 8, chunk = (events.count + workers - 1) / workers
         nonisolated(unsafe) let slots = UnsafeMutableBufferPointer<PreparedEvent>.allocate(capacity: events.count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var random = SecureRandom()
-            let now = Timestamp.now()
             for i in (worker * chunk)..<min(events.count, (worker + 1) * chunk) {
-                (slots.baseAddress! + i).initialize(to: PreparedEvent(events[i], random: &random, now: now))
+                (slots.baseAddress! + i).initialize(to: PreparedEvent(events[i], freshID: { ids.id(i) }))
             }
         }
         defer { slots.deinitialize().deallocate() }
@@ -73,13 +77,9 @@ extension Store {
 
     /// Appends prepared events in one transaction, handing each result to `collect`.
     func append(_ events: [PreparedEvent], collect: (Appended) -> Void) throws {
-        // About 600 bytes an event land in the log and its indexes; growing the map first spares
-        // a large import from filling it and starting over.
-        if events.count > 1000 { try log.reserve(bytes: events.count * 600) }
         var results: [Appended] = []
-        try log.write { txn in
+        try append(expecting: events.count) { txn, context in
             results.removeAll(keepingCapacity: true) // the map may have grown: this is a rerun
-            var context = AppendContext()
             for (index, event) in events.enumerated() {
                 do {
                     results.append(try append(event, in: txn, context: &context))
@@ -91,12 +91,24 @@ extension Store {
         results.forEach(collect)
     }
 
+    /// Runs `body` in one write transaction that is expected to append about `count` events.
+    /// `body` runs again from the start if the map had to grow.
+    func append(expecting count: Int, _ body: (WriteTransaction, inout AppendContext) throws -> Void) throws {
+        // About 600 bytes an event land in the log and its indexes; growing the map first spares
+        // a large import from filling it and starting over.
+        if count > 1000 { try log.reserve(bytes: count * 600) }
+        try log.write { txn in
+            var context = AppendContext()
+            try body(txn, &context)
+        }
+    }
+
     /// Appends one event inside a caller's transaction (used for group commit).
     public func append(_ event: Event, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
         try append(PreparedEvent(event, random: &context.random), in: txn, context: &context)
     }
 
-    private func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
+    func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
         let event = prepared.event, id = event.id!
         if !prepared.isFresh, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
             return Appended(storedEvent: stored, event: nil, isNew: false)

@@ -90,19 +90,31 @@ public struct TrainingDays: Hashable, Comparable, Sendable, CustomStringConverti
 
     /// Parses a decimal such as `0.5`, `1.25` or `2`; nil unless it is a multiple of 0.25.
     public init?(decimal text: String) {
-        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let whole = parts.first, !whole.isEmpty, whole.count <= 6, whole.allSatisfy(\.isASCIIDigit),
-              let wholeValue = Int(whole) else { return nil }
-        var hundredths = 0
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard !fraction.isEmpty, fraction.allSatisfy(\.isASCIIDigit) else { return nil }
-            let significant = fraction.reversed().drop(while: { $0 == "0" }).reversed()
-            guard significant.count <= 2 else { return nil }
-            hundredths = Int(String(significant).padding(toLength: 2, withPad: "0", startingAt: 0)) ?? 0
+        var whole = 0, wholeDigits = 0, hundredths = 0, fractionDigits = 0
+        var inFraction = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "."):
+                guard !inFraction, wholeDigits > 0 else { return nil }
+                inFraction = true
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let digit = Int(byte - UInt8(ascii: "0"))
+                if !inFraction {
+                    wholeDigits += 1
+                    guard wholeDigits <= 6 else { return nil }
+                    whole = whole * 10 + digit
+                } else {
+                    fractionDigits += 1
+                    // Only two significant decimals: later digits must be zeros.
+                    if fractionDigits <= 2 { hundredths = hundredths * 10 + digit } else if digit != 0 { return nil }
+                }
+            default: return nil
+            }
         }
+        guard wholeDigits > 0, !inFraction || fractionDigits > 0 else { return nil }
+        if fractionDigits == 1 { hundredths *= 10 }
         guard hundredths % 25 == 0 else { return nil }
-        quarters = wholeValue * 4 + hundredths / 25
+        quarters = whole * 4 + hundredths / 25
     }
 
     /// Canonical text: no trailing zeros ("0.5", "1.25", "2").

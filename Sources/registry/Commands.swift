@@ -49,9 +49,15 @@ struct Import: ParsableCommand {
             data = contents
         }
         let bytes = [UInt8](data)
-        // Decode before opening: bad input must not even create a store.
-        let events = try Store.decodeLines(bytes, today: .today())
-        let result = try options.openForWriting().importEvents(events)
+        let result: ImportResult
+        if Store.exists(at: options.path) {
+            // Decoding runs alongside the append.
+            result = try options.openForWriting().importEvents(bytes)
+        } else {
+            // Decode before creating: bad input must not even create a store.
+            let events = try Store.decodeLines(bytes, today: .today())
+            result = try options.openForWriting().importEvents(events)
+        }
         print("appended \(result.appended), already there \(result.existing)")
     }
 }

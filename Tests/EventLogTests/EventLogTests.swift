@@ -19,6 +19,21 @@ struct EventLogTests {
         }
     }
 
+    @Test func aTimeOrderedSequenceIncreasesAndStaysVersion7() {
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<64 {
+            let sequence = EventID.TimeOrderedSequence(milliseconds: 1_764_000_000_000, using: &random)
+            let ids = (0..<5000).map { sequence.id($0 * 997_000_000_000) }
+            #expect(ids == ids.sorted())
+            #expect(Set(ids).count == ids.count)
+            for id in ids {
+                #expect(id.high >> 16 == 1_764_000_000_000)
+                #expect((id.high >> 12) & 0xF == 7)
+                #expect(id.low >> 62 == 0b10)
+            }
+        }
+    }
+
     @Test func positionsAreConsecutiveAndTheChainIsSHA256() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let log = try EventLog(path: dir.path)

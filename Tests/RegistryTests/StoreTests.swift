@@ -85,6 +85,35 @@ struct StoreTests {
         #expect(try store.head().position == before.position + 50)
     }
 
+    @Test func aLargeImportReportsItsFirstBadLineAndAppendsNothing() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let before = try store.head()
+        // Several decoding chunks; the bad line lies in a late one.
+        var lines = (1...20_000).map { i in
+            #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"1490","pupils":\#(i % 90 + 1),"teachers":1}"#
+        }
+        lines[17_499] = #"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":1,"colour":"red"}"#
+        lines[18_999] = "not json"
+        #expect { try store.importEvents(Array(lines.joined(separator: "\n").utf8)) } throws: { error in
+            let error = error as? InputError
+            return error?.line == 17_500 && error?.field == "colour"
+        }
+        #expect(try store.head() == before)
+        lines[17_499] = lines[0]
+        lines[18_999] = ""
+        #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: 19_999, existing: 0))
+        // Fresh ids follow the lines: they increase through the file.
+        let ids = try store.log.read { txn in
+            var ids: [EventID] = []
+            try txn.forEachEvent(after: before.position) { ids.append($0.id); return true }
+            return ids
+        }
+        #expect(ids.count == 19_999)
+        #expect(ids == ids.sorted())
+        #expect(try store.verify().position == before.position + 19_999)
+    }
+
     @Test func importsCSVWithATypeColumn() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let store = try Store(path: dir.path)

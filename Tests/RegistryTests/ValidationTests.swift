@@ -79,6 +79,30 @@ struct ValidationTests {
         }
     }
 
+    @Test func rejectsDaysThatAreNotQuarterSteps() {
+        for text in ["1.", ".5", "1.2", "1.255", "1.05", "1..5", "1,5", "", "1234567", "0x1", "1e2", "1.251"] {
+            #expect(TrainingDays(decimal: text) == nil, "\(text)")
+        }
+        for (text, quarters) in [("0.25", 1), ("1.250", 5), ("001.5", 6), ("366", 1464), ("2.0", 8), ("2.7500", 11)] {
+            #expect(TrainingDays(decimal: text)?.quarters == quarters, "\(text)")
+        }
+    }
+
+    @Test func stringsMustBeWellFormedUTF8() {
+        let valid: [[UInt8]] = [Array("Borås".utf8), Array("𝄞 €".utf8), [0x7F], [0xEF, 0xBF, 0xBF], [0xF4, 0x8F, 0xBF, 0xBF]]
+        let invalid: [[UInt8]] = [
+            [0xC3], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0xF8, 0x88, 0x80, 0x80, 0x80], [0x80], [0xE2, 0x82], [0xE2, 0x28, 0xA1],
+        ]
+        for bytes in valid { #expect(bytes.withUnsafeBufferPointer(isValidUTF8), "\(bytes)") }
+        for bytes in invalid {
+            #expect(!bytes.withUnsafeBufferPointer(isValidUTF8), "\(bytes)")
+            // And the parser refuses such a string with a message.
+            let json = Array(#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"school":""#.utf8) + bytes + Array(#""}"#.utf8)
+            #expect(throws: JSONSyntaxError.self) { try json.withUnsafeBufferPointer { try JSONParser.parse($0) } }
+        }
+    }
+
     @Test func municipalitiesAreFoundByCodeNameOrFoldedName() throws {
         for text in ["1490", "Borås", "boras", "BORÅS", " Borås "] {
             #expect(try Municipality.lookup(text).code == "1490")
