@@ -80,20 +80,16 @@ extension Event {
 /// The canonical JSON of an event without `recorded` and `seq`, which only the log can give:
 /// rendered ahead (in parallel for an import), completed inside the write transaction.
 struct CanonicalTemplate: Sendable {
-    /// The fields before "recorded", between "recorded" and "seq" and after "seq", one after
-    /// another without separators; `split` holds where the second and third part start.
+    /// Every field with a leading comma: those before "recorded", then those between
+    /// "recorded" and "seq", then those after "seq"; `split` holds where the second and third
+    /// part start.
     private let fields: [UInt8]
     private let split: (Int, Int)
 
     init(_ object: CanonicalObject) {
-        var writer = CanonicalWriter(capacity: 256)
-        object.writeFields(in: 0..<FieldKey.recorded.index, to: &writer)
-        let first = writer.bytes.count
-        object.writeFields(in: (FieldKey.recorded.index + 1)..<FieldKey.seq.index, to: &writer)
-        let second = writer.bytes.count
-        object.writeFields(in: (FieldKey.seq.index + 1)..<FieldKey.allCases.count, to: &writer)
+        var writer = CanonicalWriter(capacity: 192)
+        split = object.writeFields(splittingAfter: .recorded, and: .seq, to: &writer)
         fields = writer.bytes
-        split = (first, second)
     }
 
     /// `"recorded":"…"`.
@@ -105,21 +101,19 @@ struct CanonicalTemplate: Sendable {
     func render(seq: Position, recorded: Milliseconds, recordedField: [UInt8]? = nil) -> [UInt8] {
         var writer = CanonicalWriter(capacity: fields.count + 72)
         writer.bytes.append(UInt8(ascii: "{"))
-        func part(_ range: Range<Int>) {
-            guard !range.isEmpty else { return }
-            writer.bytes.append(UInt8(ascii: ","))
-            writer.bytes.append(contentsOf: fields[range])
-        }
-        writer.bytes.append(contentsOf: fields[0..<split.0])
+        // Each part starts with a comma: drop the one that would follow "{".
+        writer.bytes.append(contentsOf: fields[min(1, split.0)..<split.0])
         if split.0 > 0 { writer.bytes.append(UInt8(ascii: ",")) }
         writer.bytes.append(contentsOf: recordedField ?? Self.recordedField(recorded))
-        part(split.0..<split.1)
-        writer.bytes.append(contentsOf: #","seq":"#.utf8)
+        writer.bytes.append(contentsOf: fields[split.0..<split.1])
+        writer.bytes.append(contentsOf: CanonicalTemplate.seqKey)
         writer.integer(seq)
-        part(split.1..<fields.count)
+        writer.bytes.append(contentsOf: fields[split.1...])
         writer.bytes.append(UInt8(ascii: "}"))
         return writer.bytes
     }
+
+    private static let seqKey: [UInt8] = Array(#","seq":"#.utf8)
 }
 
 extension Origin {

@@ -97,6 +97,7 @@ public struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: JSONObject = []
+        members.reserveCapacity(10) // an event has about ten fields: one allocation, no regrowth
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return members }
         while true {
@@ -408,21 +409,41 @@ struct CanonicalObject {
         for (key, value) in fields where range.contains(key.rawValue) {
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             first = false
-            writer.bytes.append(UInt8(ascii: "\""))
-            writer.bytes.append(contentsOf: FieldKey.names[key.rawValue])
-            writer.bytes.append(UInt8(ascii: "\""))
-            writer.bytes.append(UInt8(ascii: ":"))
-            switch value {
-            case .string(let text): writer.string(text)
-            case .integer(let value): writer.integer(value)
-            case .id(let id):
-                writer.bytes.append(UInt8(ascii: "\""))
-                id.appendText(to: &writer.bytes)
-                writer.bytes.append(UInt8(ascii: "\""))
-            case .object(let object): object.write(to: &writer)
-            }
+            Self.write(key, value, to: &writer)
         }
         return !first
+    }
+
+    /// Writes every field, each with a leading comma, and returns the offsets at which the
+    /// fields after `first` and after `second` begin (one pass, for templates).
+    func writeFields(splittingAfter first: FieldKey, and second: FieldKey, to writer: inout CanonicalWriter) -> (Int, Int) {
+        var splits = (-1, -1)
+        for (key, value) in fields {
+            if splits.0 < 0, key.rawValue > first.rawValue { splits.0 = writer.bytes.count }
+            if splits.1 < 0, key.rawValue > second.rawValue { splits.1 = writer.bytes.count }
+            writer.bytes.append(UInt8(ascii: ","))
+            Self.write(key, value, to: &writer)
+        }
+        if splits.0 < 0 { splits.0 = writer.bytes.count }
+        if splits.1 < 0 { splits.1 = writer.bytes.count }
+        return splits
+    }
+
+    /// `"key":value`.
+    private static func write(_ key: FieldKey, _ value: Field, to writer: inout CanonicalWriter) {
+        writer.bytes.append(UInt8(ascii: "\""))
+        writer.bytes.append(contentsOf: FieldKey.names[key.rawValue])
+        writer.bytes.append(UInt8(ascii: "\""))
+        writer.bytes.append(UInt8(ascii: ":"))
+        switch value {
+        case .string(let text): writer.string(text)
+        case .integer(let value): writer.integer(value)
+        case .id(let id):
+            writer.bytes.append(UInt8(ascii: "\""))
+            id.appendText(to: &writer.bytes)
+            writer.bytes.append(UInt8(ascii: "\""))
+        case .object(let object): object.write(to: &writer)
+        }
     }
 
     var bytes: [UInt8] {
