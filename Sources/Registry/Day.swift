@@ -92,11 +92,18 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Today's date in Sweden.
     public static func today(at instant: Date = Date()) -> Day {
+        // Asked on every request: the calendar is consulted once a day, not every time.
+        if let known = todayCache.withLock({ $0 }), known.start <= instant, instant < known.end { return known.day }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .stockholm
         let c = calendar.dateComponents([.year, .month, .day], from: instant)
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
+        let day = Day(year: c.year!, month: c.month!, day: c.day!)!
+        let start = calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day))!
+        todayCache.withLock { $0 = (start, day.endInstant, day) }
+        return day
     }
+
+    private static let todayCache = Locked<(start: Date, end: Date, day: Day)?>(nil)
 
     /// The first instant of the next day in Stockholm: "end of this day" is just before it.
     public var endInstant: Date {
@@ -123,3 +130,4 @@ extension TimeZone {
     /// The registry's time zone: dates are Swedish dates.
     static let stockholm = TimeZone(identifier: "Europe/Stockholm")!
 }
+

@@ -5,7 +5,7 @@ import Registry
 
 /// Builds the web app and HTTP API over `store` (`registry serve` runs it; tests call it too).
 public func buildApplication(store: Store, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger? = nil) -> some ApplicationProtocol {
-    var logger = logger ?? Logger(label: "registry.server")
+    var logger = logger ?? Logger(label: "registry.server") { LineLogHandler(label: $0) }
     logger[metadataKey: "store.path"] = "\(store.log.path)"
     let state = ServerState(store: store, configuration: configuration, logger: logger)
     // Sessions live in memory: a restart signs everyone out, which a workday tolerates.

@@ -1,3 +1,5 @@
+import Registry
+
 /// Slows password guessing: after five failed sign-ins for one user name or from one
 /// address, that key is locked for a minute, and each further failure doubles the lock (up
 /// to an hour). Failures are forgotten a quarter of an hour after the last one.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Registry
 
@@ -38,5 +39,20 @@ struct PeriodTests {
             #expect(Day(iso: day.description) == day)
         }
         #expect(Day(year: 2013, month: 9, day: 12)!.weekday == 3)
+    }
+}
+
+@Suite("Today")
+struct TodayTests {
+    @Test func todayFollowsStockholmMidnightAlsoWhenAskedAgain() {
+        // 2026-03-28 is the last day before summer time; 23:00Z is midnight in Stockholm.
+        let instants: [(Double, String)] = [
+            (1_774_738_799, "2026-03-28"), (1_774_738_800, "2026-03-29"), (1_774_738_799, "2026-03-28"),
+            (1_774_738_800, "2026-03-29"), (1_774_821_599, "2026-03-29"), (1_774_821_600, "2026-03-30"),
+            (1_774_738_800, "2026-03-29"),
+        ]
+        for (seconds, expected) in instants {
+            #expect(Day.today(at: Date(timeIntervalSince1970: seconds)).description == expected, "\(seconds)")
+        }
     }
 }

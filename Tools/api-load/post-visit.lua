@@ -5,10 +5,9 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("REGISTRY_TOKEN")
 wrk.body = '{"type":"navet.visit","occurred":"2013-09-12","municipality":"1490","school":"Sandgärdskolan","pupils":24,"teachers":2}'
 
-local statuses = {}
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
+-- No response() callback: with one, wrk hands every response to Lua, which costs CPU that
+-- the server (on the same cores) would otherwise get. wrk still counts non-2xx responses,
+-- and run.sh checks the durable count with `registry verify`.
 
 done = function(summary, latency, requests)
   io.write(string.format("p50 %.2f ms, p99 %.2f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))

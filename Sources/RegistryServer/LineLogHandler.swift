@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+
+/// Writes one line per message to standard output, as swift-log's `StreamLogHandler` does,
+/// but formats the metadata only when a line is written. Hummingbird gives every request's
+/// logger its own request id, and the stream handler formats all metadata again on each such
+/// change: for a small request that cost more than appending the event.
+struct LineLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+    private let write: @Sendable (String) -> Void
+
+    /// Writes to standard output, or to `write` (tests).
+    init(label: String, write: @escaping @Sendable (String) -> Void = Self.standardOutput) {
+        self.label = label
+        self.write = write
+    }
+
+    /// One write per line: lines from several threads do not interleave.
+    static func standardOutput(_ line: String) { FileHandle.standardOutput.write(Data(line.utf8)) }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var all = metadata
+        if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
+        if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
+        let fields = all.sorted { $0.key < $1.key }.map { " \($0.key)=\($0.value)" }.joined()
+        let error = event.error.map { " error=\($0)" } ?? ""
+        let text = "\(Date().formatted(.iso8601)) \(event.level) \(label):\(fields)\(error) \(event.message)\n"
+        write(text)
+    }
+}
