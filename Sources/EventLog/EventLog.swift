@@ -62,6 +62,8 @@ struct Databases: Sendable {
 
 enum MetaKey {
     static let format = Array("format".utf8)
+    /// The watermark: the last position whose ids and index entries are in the B-trees.
+    static let indexed = Array("indexed".utf8)
 }
 
 /// The append-only event log: positions, the id index, the hash chain and the caller's
@@ -69,12 +71,16 @@ enum MetaKey {
 ///
 /// Open one `EventLog` per store and process and share it; see Concurrency.md.
 public final class EventLog: Sendable {
-    /// The format this program writes; a store with a newer one is refused.
-    public static let formatVersion: UInt32 = 1
+    /// The format this program writes; a store with a newer one is refused. Format 2 keeps
+    /// the newest events' index entries out of the B-trees (see `Tail`); a format-1 store has
+    /// them all in, and is marked so when opened.
+    public static let formatVersion: UInt32 = 2
 
     public let path: String
     let environment: Environment
     let databases: Databases
+    let tailCache = TailCache()
+    private let indexerBox = IndexerBox()
 
     /// Opens (creating when needed) the store in directory `path`.
     public init(path: String, options: LogOptions = LogOptions()) throws {
@@ -113,16 +119,18 @@ public final class EventLog: Sendable {
                             opened[spec.name] = LogIndex(dbi: try open("index." + spec.name, flags), spec: spec)
                         }
                         let databases = Databases(log: log, ids: ids, meta: meta, indexes: opened)
-                        let reader = ReadTransaction(txn: txn, databases: databases)
-                        if let format = try reader.get(meta, key: MetaKey.format) {
-                            let found = format.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) }
-                            guard found <= formatVersion else {
-                                throw LogError.unsupportedFormat(found: found, supported: formatVersion)
-                            }
-                        } else {
-                            var value: [UInt8] = []
+                        let reader = ReadTransaction(txn: txn, databases: databases, tailContext: nil)
+                        let found = try reader.get(meta, key: MetaKey.format).map { $0.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) } }
+                        if let found, found > formatVersion {
+                            throw LogError.unsupportedFormat(found: found, supported: formatVersion)
+                        }
+                        if found != formatVersion {
+                            // New, or format 1 (every event's entries in the B-trees already).
+                            var value: [UInt8] = [], watermark: [UInt8] = []
                             value.appendBigEndian(formatVersion)
+                            watermark.appendBigEndian(found == nil ? 0 : try reader.head().position)
                             try WriteTransaction.put(txn, meta, key: MetaKey.format, value: value, flags: 0)
+                            try WriteTransaction.put(txn, meta, key: MetaKey.indexed, value: watermark, flags: 0)
                         }
                         let rc = mdb_txn_commit(txn)
                         if rc == MDB_MAP_FULL { throw LogError.mapFull }
@@ -147,6 +155,15 @@ public final class EventLog: Sendable {
         return index
     }
 
+    /// Tells the log how to compute the index entries of a stored event, which it needs for
+    /// the newest events (see `Tail`). Call once, right after opening, before any transaction.
+    /// Without an indexer every write transaction puts its entries into the B-trees at once.
+    public func setIndexer(_ indexer: @escaping Indexer) {
+        indexerBox.indexer = indexer
+    }
+
+    var tailContext: TailContext { TailContext(cache: tailCache, indexer: indexerBox.indexer) }
+
     /// Lends a read transaction to `body`; it sees one consistent snapshot and never blocks writers.
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
         while true {
@@ -154,7 +171,7 @@ public final class EventLog: Sendable {
                 return try environment.shared {
                     let txn = try environment.begin(readOnly: true)
                     defer { mdb_txn_abort(txn) }
-                    return try body(ReadTransaction(txn: txn, databases: databases))
+                    return try body(ReadTransaction(txn: txn, databases: databases, tailContext: tailContext))
                 }
             } catch LogError.mapResized {
                 try environment.adoptResizedMap()
@@ -176,15 +193,18 @@ public final class EventLog: Sendable {
                     let txn = try environment.begin(readOnly: false)
                     let writer: WriteTransaction
                     do {
-                        writer = try WriteTransaction(txn: txn, databases: databases, parent: nil)
+                        writer = try WriteTransaction(txn: txn, databases: databases, parent: nil, tailContext: tailContext)
                     } catch {
                         mdb_txn_abort(txn)
                         throw error
                     }
                     let result: T
+                    let tail: Tail
                     do {
                         result = try body(writer)
+                        try writer.writeTailIfDue(always: indexerBox.indexer == nil)
                         if writer.mapFull { throw LogError.mapFull }
+                        tail = try writer.tail()
                     } catch {
                         mdb_txn_abort(txn)
                         throw writer.mapFull ? LogError.mapFull : error
@@ -192,6 +212,8 @@ public final class EventLog: Sendable {
                     let rc = mdb_txn_commit(txn)
                     if rc == MDB_MAP_FULL { throw LogError.mapFull }
                     try check(rc, "committing", path: path)
+                    // Committed: later transactions need not compute these entries again.
+                    tailCache.remember(tail)
                     return result
                 }
             } catch LogError.mapFull where attempt < 64 {
@@ -247,4 +269,15 @@ func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
     previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
     bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
     return hasher.finalize().withUnsafeBytes { Array($0) }
+}
+
+/// The indexer, set once after opening (`EventLog.setIndexer`).
+private final class IndexerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Indexer?
+
+    var indexer: Indexer? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); defer { lock.unlock() }; stored = newValue }
+    }
 }

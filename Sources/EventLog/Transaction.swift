@@ -5,10 +5,43 @@ import Foundation
 public class ReadTransaction {
     let txn: OpaquePointer
     let databases: Databases
+    let tailContext: TailContext?
+    /// Built on first use (see `Tail`); while it is being built, the part built so far.
+    var builtTail: Tail?
 
-    init(txn: OpaquePointer, databases: Databases) {
+    init(txn: OpaquePointer, databases: Databases, tailContext: TailContext?) {
         self.txn = txn
         self.databases = databases
+        self.tailContext = tailContext
+    }
+
+    /// The ids and index entries of the events after the watermark.
+    func tail() throws -> Tail {
+        if let builtTail { return builtTail }
+        let watermark = try self.watermark()
+        let head = try head().position
+        builtTail = tailContext?.cache.tail(watermark: watermark, head: head) ?? Tail(watermark: watermark)
+        let known = builtTail!.last
+        guard head > known else { return builtTail! }
+        for position in (known + 1)...head {
+            if let event = tailContext?.cache.event(at: position) {
+                builtTail!.add(event)
+                continue
+            }
+            guard let stored = try event(at: position) else {
+                throw LogError.corrupted("event \(position) is missing below the head \(head)")
+            }
+            // The indexer reads through this transaction and sees the tail built so far.
+            builtTail!.add(TailEvent(position: position, id: stored.id, entries: []))
+            for entry in try tailContext?.indexer?(stored, self) ?? [] { builtTail!.add(entry) }
+        }
+        tailContext?.cache.remember(builtTail!)
+        return builtTail!
+    }
+
+    /// The last position whose ids and index entries are in the B-trees.
+    func watermark() throws -> Position {
+        try withValue(databases.meta, key: MetaKey.indexed) { $0.loadBigEndian(UInt64.self, at: 0) } ?? 0
     }
 
     /// The newest position, its hash and its recorded time.
@@ -33,7 +66,11 @@ public class ReadTransaction {
 
     /// The position of the event with this id, if it is in the log.
     public func position(of id: EventID) throws -> Position? {
-        try withValue(databases.ids, key: id.bytes) { $0.loadBigEndian(UInt64.self, at: 0) }
+        var key = (id.high.bigEndian, id.low.bigEndian)
+        let stored = try withUnsafeBytes(of: &key) { key in
+            try withValue(databases.ids, key: key) { $0.loadBigEndian(UInt64.self, at: 0) }
+        }
+        return try stored ?? tail().ids[id]
     }
 
     /// Calls `body` with each event after `position`, in order, until it returns false.
@@ -45,7 +82,10 @@ public class ReadTransaction {
 
     /// The value stored under `key` in a secondary index (the first one for duplicates).
     public func value(forKey key: [UInt8], in index: LogIndex) throws -> [UInt8]? {
-        try get(index.dbi, key: key)
+        guard index.spec.isDerived, let pending = try tail().entries[index.dbi] else { return try get(index.dbi, key: key) }
+        // A later put replaces a value; the tail's values of a fixed-size index sort last.
+        if pending.replacesValue { return try pending.value(forKey: key) ?? get(index.dbi, key: key) }
+        return try get(index.dbi, key: key) ?? pending.value(forKey: key)
     }
 
     /// Calls `body` with each (key, value) of `index` from `lower` on, in key order, until it
@@ -55,9 +95,39 @@ public class ReadTransaction {
         _ index: LogIndex, from lower: [UInt8], through upper: [UInt8]? = nil,
         _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
     ) throws {
+        let pending = index.spec.isDerived ? try tail().entries[index.dbi] : nil
+        let pairs = pending?.pairs ?? []
+        let replaces = pending?.replacesValue ?? false
+        var next = pending?.lowerBound(lower) ?? 0
+        var stopped = false
+        func emit(_ key: [UInt8], _ value: [UInt8]) throws {
+            stopped = try !key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try body(k, v) } }
+        }
+        func pendingInRange() -> Bool {
+            guard next < pairs.count else { return false }
+            guard let upper else { return true }
+            return compareBytes(pairs[next].key, upper) <= 0
+        }
+        // Stored and pending entries, merged in key (then value) order.
         try scan(index.dbi, from: lower) { key, value in
             if let upper, compare(key, upper) > 0 { return false }
-            return try body(key, value)
+            while !stopped, pendingInRange() {
+                let pair = pairs[next]
+                var order = compare(key, pair.key)
+                if order == 0, !replaces { order = compare(value, pair.value) }
+                if order < 0 { break }
+                next += 1
+                try emit(pair.key, pair.value)
+                // The same key: the pending value replaces the stored one (or is the same pair).
+                if order == 0 { return !stopped }
+            }
+            if stopped { return false }
+            stopped = try !body(key, value)
+            return !stopped
+        }
+        while !stopped, pendingInRange() {
+            try emit(pairs[next].key, pairs[next].value)
+            next += 1
         }
     }
 
@@ -68,13 +138,33 @@ public class ReadTransaction {
         _ body: (_ key: UnsafeRawBufferPointer, _ values: UnsafeRawBufferPointer) throws -> Void
     ) throws {
         precondition(index.spec.fixedValueSize != nil, "scanBlocks needs a fixed-size index")
+        // The tail's values of a key come after the stored ones (they belong to later events),
+        // so each key's pending values follow its stored blocks as one more block.
+        let pairs = try tail().entries[index.dbi]?.pairs ?? []
+        var next = pairs.isEmpty ? 0 : try tail().entries[index.dbi]!.lowerBound(lower)
+        func emitPending(before key: UnsafeRawBufferPointer?, orEqual: Bool) throws {
+            while next < pairs.count, compareBytes(pairs[next].key, upper) <= 0 {
+                let pendingKey = pairs[next].key
+                if let key {
+                    let order = compare(key, pendingKey)
+                    if order < 0 || (order == 0 && !orEqual) { return }
+                }
+                var values: [UInt8] = []
+                while next < pairs.count, pairs[next].key == pendingKey {
+                    values += pairs[next].value
+                    next += 1
+                }
+                try pendingKey.withUnsafeBytes { k in try values.withUnsafeBytes { v in try body(k, v) } }
+            }
+        }
         let cursor = try openCursor(index.dbi)
         defer { mdb_cursor_close(cursor) }
         var key = MDB_val(), data = MDB_val()
         var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
             let keyBuffer = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
-            if compare(keyBuffer, upper) > 0 { return }
+            if compare(keyBuffer, upper) > 0 { break }
+            try emitPending(before: keyBuffer, orEqual: false)
             // A key with one value has no sub-page: GET_MULTIPLE leaves `data` as positioned.
             rc = mdb_cursor_get(cursor, &key, &data, MDB_GET_MULTIPLE)
             while rc == 0 {
@@ -82,13 +172,26 @@ public class ReadTransaction {
                 rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT_MULTIPLE)
             }
             guard rc == MDB_NOTFOUND else { break }
+            try emitPending(before: keyBuffer, orEqual: true)
             rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT_NODUP)
         }
-        if rc != MDB_NOTFOUND { try check(rc, "reading index \(index.spec.name)") }
+        if rc != MDB_NOTFOUND && rc != 0 { try check(rc, "reading index \(index.spec.name)") }
+        try emitPending(before: nil, orEqual: true)
     }
 
     /// Number of entries (duplicates included) in an index.
-    public func count(_ index: LogIndex) throws -> Int { try entries(index.dbi) }
+    public func count(_ index: LogIndex) throws -> Int {
+        var count = try entries(index.dbi)
+        guard index.spec.isDerived, let pending = try tail().entries[index.dbi] else { return count }
+        for pair in pending.pairs {
+            // A pending value that replaces a stored one adds no entry.
+            let stored = pending.replacesValue
+                ? try get(index.dbi, key: pair.key) != nil
+                : try contains(IndexEntry(index, key: pair.key, value: pair.value))
+            if !stored { count += 1 }
+        }
+        return count
+    }
 
     // MARK: - Plumbing
 
@@ -103,11 +206,13 @@ public class ReadTransaction {
     }
 
     func withValue<T>(_ dbi: MDB_dbi, key: [UInt8], _ body: (UnsafeRawBufferPointer) -> T) throws -> T? {
+        try key.withUnsafeBytes { try withValue(dbi, key: $0, body) }
+    }
+
+    func withValue<T>(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) throws -> T? {
         var data = MDB_val()
-        let rc = key.withUnsafeBytes { bytes in
-            var k = MDB_val(mv_size: bytes.count, mv_data: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
-            return mdb_get(txn, dbi, &k, &data)
-        }
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let rc = mdb_get(txn, dbi, &k, &data)
         if rc == MDB_NOTFOUND { return nil }
         try check(rc, "mdb_get")
         return body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))

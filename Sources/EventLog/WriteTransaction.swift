@@ -12,31 +12,42 @@ public final class WriteTransaction: ReadTransaction {
     /// One cursor per database, opened on first use: a put through a cursor skips the setup
     /// `mdb_put` repeats. LMDB closes a write transaction's cursors when it ends.
     private var cursors = [OpaquePointer?](repeating: nil, count: 64)
-    /// Cleared when an id failed to append at the end of the id index: later ones in this
-    /// transaction go straight to a sorted insert.
-    private var idsAppend = true
+    /// Positions after this one were appended by this transaction (or its parent).
+    private let firstHead: Position
+    /// Events appended since the tail was last written into the B-trees here.
+    private var unwritten = 0
 
-    init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?) throws {
-        let stored = ReadTransaction(txn: txn, databases: databases)
+    /// A tail this long is written into the B-trees at the end of a transaction; one that
+    /// grows this long within a transaction (an import) is written at once.
+    static let tailToWrite = 32, tailToWriteAtOnce = 4096
+
+    init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?, tailContext: TailContext?) throws {
+        let stored = ReadTransaction(txn: txn, databases: databases, tailContext: nil)
         let head: Head
         if let parent { head = parent.currentHead } else { head = try stored.head() }
         self.currentHead = head
         self.parent = parent
+        firstHead = parent?.firstHead ?? head.position
         let now = Milliseconds((Date().timeIntervalSince1970 * 1000).rounded(.down))
         self.recorded = parent?.recorded ?? max(now, head.recorded)
-        super.init(txn: txn, databases: databases)
+        super.init(txn: txn, databases: databases, tailContext: tailContext)
+        if let parent {
+            builtTail = try parent.tail()
+            unwritten = parent.unwritten
+        }
     }
 
     override public func head() throws -> Head { currentHead }
 
     /// Appends one event: gives it the next position and this transaction's recorded time,
-    /// lets `render` produce its bytes, extends the hash chain and indexes its id. An id
-    /// already in the log appends nothing and returns the stored event with `isNew` false.
+    /// lets `render` produce its bytes and extends the hash chain; its id joins the tail. An
+    /// id already in the log appends nothing and returns the stored event with `isNew` false.
     /// `fresh` promises the id was just generated, which spares the look-up (the id index still
-    /// refuses a duplicate).
+    /// refuses a duplicate when the tail is written).
     public func append(
         id: EventID, fresh: Bool = false, render: (Position, Milliseconds) throws -> [UInt8]
     ) throws -> (event: StoredEvent, isNew: Bool) {
+        _ = try tail()
         if !fresh, let existing = try position(of: id), let event = try event(at: existing) {
             return (event, false)
         }
@@ -45,23 +56,17 @@ public final class WriteTransaction: ReadTransaction {
         let hash = chainHash(previous: currentHead.hash, bytes: bytes)
         let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
         var key = position.bigEndian
-        var idKey = (id.high.bigEndian, id.low.bigEndian)
         try withUnsafeBytes(of: &key) { key in
             // The value is written straight into the page LMDB reserves for it.
             try write(databases.log, key: key, reserving: StoredEvent.headerSize + bytes.count, flags: MDB_APPEND) { value in
                 event.write(to: value)
             }
-            try withUnsafeBytes(of: &idKey) { idKey in
-                // Time-ordered ids usually sort after every id in the index: appending skips
-                // the search. Anything else is an ordinary insert that refuses a duplicate.
-                if idsAppend, fresh {
-                    if try write(databases.ids, key: idKey, value: key, flags: MDB_APPEND, tolerateExisting: true) { return }
-                    idsAppend = false
-                }
-                try write(databases.ids, key: idKey, value: key, flags: MDB_NOOVERWRITE)
-            }
         }
+        // The id and the entries the caller puts next wait in the tail.
+        builtTail!.add(TailEvent(position: position, id: id, entries: []))
         currentHead = Head(position: position, hash: hash, recorded: recorded)
+        unwritten += 1
+        if unwritten >= Self.tailToWriteAtOnce { try writeTail() }
         return (event, true)
     }
 
@@ -78,9 +83,45 @@ public final class WriteTransaction: ReadTransaction {
         }
     }
 
-    /// Writes an `IndexEntry`.
+    /// Writes an `IndexEntry`. The entries of an event appended in this transaction to an
+    /// index derived from the log wait in the tail with the event.
     public func put(_ entry: IndexEntry) throws {
+        if entry.index.spec.isDerived, let last = try tail().events.last, last.position > firstHead {
+            builtTail!.add(entry)
+            return
+        }
         try put(entry.value, forKey: entry.key, in: entry.index, appendDuplicate: entry.index.spec.fixedValueSize != nil)
+    }
+
+    /// Writes the tail into the B-trees (ids and derived indexes, each in key order) and
+    /// moves the watermark to the head, when the tail is long enough or `always`.
+    func writeTailIfDue(always: Bool) throws {
+        let tail = try tail()
+        guard !tail.events.isEmpty, always || tail.events.count >= Self.tailToWrite else { return }
+        try writeTail()
+    }
+
+    private func writeTail() throws {
+        let tail = try tail()
+        for (dbi, sorted) in tail.entries {
+            for pair in sorted.pairs {
+                try pair.key.withUnsafeBytes { k in
+                    try pair.value.withUnsafeBytes { v in try write(dbi, key: k, value: v, flags: 0) }
+                }
+            }
+        }
+        for (id, position) in tail.ids.sorted(by: { $0.key < $1.key }) {
+            var idKey = (id.high.bigEndian, id.low.bigEndian), value = position.bigEndian
+            try withUnsafeBytes(of: &idKey) { k in
+                try withUnsafeBytes(of: &value) { v in try write(databases.ids, key: k, value: v, flags: MDB_NOOVERWRITE) }
+            }
+        }
+        var watermark = tail.last.bigEndian
+        try MetaKey.indexed.withUnsafeBytes { k in
+            try withUnsafeBytes(of: &watermark) { v in try write(databases.meta, key: k, value: v, flags: 0) }
+        }
+        builtTail = Tail(watermark: tail.last)
+        unwritten = 0
     }
 
     /// Removes `key` (with every value under it) from an index; false when it was absent.
@@ -97,11 +138,13 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Runs `body` in a nested transaction: if it throws, only its own writes are undone.
     public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        // Built here: while the child is open this transaction cannot be read.
+        _ = try tail()
         var child: OpaquePointer?
         try check(mdb_txn_begin(mdb_txn_env(txn), txn, 0, &child), "beginning a nested transaction")
         let nested: WriteTransaction
         do {
-            nested = try WriteTransaction(txn: child!, databases: databases, parent: self)
+            nested = try WriteTransaction(txn: child!, databases: databases, parent: self, tailContext: tailContext)
         } catch {
             mdb_txn_abort(child)
             throw error
@@ -111,6 +154,8 @@ public final class WriteTransaction: ReadTransaction {
             if nested.mapFull { throw LogError.mapFull }
             try check(mdb_txn_commit(child), "committing a nested transaction")
             currentHead = nested.currentHead
+            builtTail = nested.builtTail
+            unwritten = nested.unwritten
             return result
         } catch {
             if nested.mapFull { mapFull = true }
@@ -119,18 +164,11 @@ public final class WriteTransaction: ReadTransaction {
         }
     }
 
-    /// Puts through the database's cursor. With `tolerateExisting`, `MDB_KEYEXIST` returns
-    /// false instead of throwing.
-    @discardableResult
-    private func write(
-        _ dbi: MDB_dbi, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: Int32, tolerateExisting: Bool = false
-    ) throws -> Bool {
+    /// Puts through the database's cursor.
+    private func write(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: Int32) throws {
         var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var dataVal = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        let rc = mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags))
-        if tolerateExisting, rc == MDB_KEYEXIST { return false }
-        try checkPut(rc)
-        return true
+        try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags)))
     }
 
     private func cursor(_ dbi: MDB_dbi) throws -> OpaquePointer {

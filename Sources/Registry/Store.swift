@@ -36,6 +36,10 @@ public final class Store: Sendable {
         memberships = log.index("membership")
         cases = log.index("cases")
         organisations = log.index("organisations")
+        // The log computes the entries of its newest events itself (see EventLog's Tail).
+        log.setIndexer { [unowned self] stored, txn in
+            try indexEntries(for: RecordedEvent(stored).event, at: stored.position, in: txn)
+        }
         if isNew && seedMembership {
             _ = try append(Federation.membershipEvents())
         }

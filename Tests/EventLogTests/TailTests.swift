@@ -1,0 +1,155 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import EventLog
+
+/// The newest events' ids and index entries wait in memory (the tail) until enough have
+/// gathered; every read must see them merged with what the B-trees hold.
+@Suite("Tail")
+struct TailTests {
+    static let names = IndexSpec(name: "names")
+    static let days = IndexSpec(name: "days", fixedValueSize: 8)
+
+    /// An event's bytes are "NAME DAY": `names` maps NAME to the first position that used it
+    /// (read through `txn`, as the registry's case and organisation indexes do), `days` holds
+    /// every position under its day.
+    static func entries(_ log: EventLog, _ bytes: [UInt8], _ position: Position, _ txn: ReadTransaction) throws -> [IndexEntry] {
+        let parts = bytes.split(separator: 0x20)
+        let name = Array(parts[0]), first = try txn.value(forKey: name, in: log.index("names"))
+        return (first == nil || first == position.key ? [IndexEntry(log.index("names"), key: name, value: position.key)] : [])
+            + [IndexEntry(log.index("days"), key: Array(parts[1]), value: position.key)]
+    }
+
+    static func open(_ path: String) throws -> EventLog {
+        let log = try EventLog(path: path, options: LogOptions(indexes: [names, days]))
+        log.setIndexer { [unowned log] stored, txn in try entries(log, stored.bytes, stored.position, txn) }
+        return log
+    }
+
+    static func verify(_ log: EventLog) throws -> Position {
+        try log.read { txn in try log.verify { try entries(log, $0.bytes, $0.position, txn) }.position }
+    }
+
+    /// Appends "NAME DAY" events, one transaction each, with their entries.
+    static func append(_ log: EventLog, _ events: [(String, String)]) throws -> [EventID] {
+        try events.map { name, day in
+            let id = EventID.random()
+            try log.write { txn in
+                let (stored, _) = try txn.append(id: id) { _, _ in Array("\(name) \(day)".utf8) }
+                for entry in try entries(log, stored.bytes, stored.position, txn) { try txn.put(entry) }
+            }
+            return id
+        }
+    }
+
+    /// What a reader sees: names in key order with values, days a block at a time, counts.
+    static func view(_ log: EventLog) throws -> (names: [String], days: [String: [Position]], counts: [Int], watermark: Position) {
+        try log.read { txn in
+            var names: [String] = []
+            try txn.scan(log.index("names"), from: []) { key, value in
+                names.append("\(String(decoding: key, as: UTF8.self))=\(value.loadBigEndian(UInt64.self, at: 0))")
+                return true
+            }
+            var days: [String: [Position]] = [:]
+            try txn.scanBlocks(log.index("days"), from: [], through: [0xFF]) { key, values in
+                for offset in stride(from: 0, to: values.count, by: 8) {
+                    days[String(decoding: key, as: UTF8.self), default: []].append(values.loadBigEndian(UInt64.self, at: offset))
+                }
+            }
+            return (names, days, [try txn.count(log.index("names")), try txn.count(log.index("days"))], try txn.watermark())
+        }
+    }
+
+    @Test func readsMergeTheTailWithTheBTreesAndTheTailIsWrittenWhenLong() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let log = try Self.open(dir.path)
+        // Names repeat (the first position stays); days collect positions.
+        let events = (1...100).map { i in ("n\(i % 7)", "d\(i % 3)") }
+        var ids: [EventID] = []
+        var expectedNames: [String: Position] = [:], expectedDays: [String: [Position]] = [:]
+        for (offset, event) in events.enumerated() {
+            ids += try Self.append(log, [event])
+            let position = Position(offset + 1)
+            if expectedNames[event.0] == nil { expectedNames[event.0] = position }
+            expectedDays[event.1, default: []].append(position)
+            let seen = try Self.view(log)
+            #expect(seen.names == expectedNames.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            #expect(seen.days == expectedDays)
+            #expect(seen.counts == [expectedNames.count, Int(position)])
+            // The tail is written once it holds `tailToWrite` events.
+            #expect(seen.watermark == position - position % Position(WriteTransaction.tailToWrite))
+        }
+        let (positions, name, day) = try log.read { txn in
+            (try ids.map { try txn.position(of: $0) },
+             try txn.value(forKey: Array("n3".utf8), in: log.index("names")),
+             try txn.value(forKey: Array("d1".utf8), in: log.index("days")))
+        }
+        #expect(positions == (1...100).map { Position($0) })
+        #expect(name == expectedNames["n3"]!.key)
+        #expect(day == Position(1).key)
+        #expect(try Self.verify(log) == 100)
+    }
+
+    @Test func anotherOpeningComputesTheTailFromTheLog() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        var before: (names: [String], days: [String: [Position]], counts: [Int], watermark: Position)
+        do {
+            let log = try Self.open(dir.path)
+            _ = try Self.append(log, (1...(WriteTransaction.tailToWrite + 5)).map { ("n\($0 % 4)", "d\($0 % 2)") })
+            before = try Self.view(log)
+            #expect(before.watermark == Position(WriteTransaction.tailToWrite))
+        }
+        // A new opening has no cache: the tail's entries come from the indexer.
+        let log = try Self.open(dir.path)
+        let after = try Self.view(log)
+        #expect(after.names == before.names)
+        #expect(after.days == before.days)
+        #expect(after.counts == before.counts)
+        // A duplicate id in the tail is still refused.
+        let id = try log.read { txn in try txn.event(at: after.watermark + 2)!.id }
+        let again = try log.write { txn in try txn.append(id: id) { _, _ in Array("x y".utf8) } }
+        #expect(!again.isNew)
+        #expect(again.event.position == after.watermark + 2)
+    }
+
+    @Test func aLaterPutReplacesAValueAsInTheBTrees() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let log = try Self.open(dir.path)
+        let names = log.index("names")
+        func put(_ value: UInt8) throws {
+            try log.write { txn in
+                _ = try txn.append(id: .random()) { _, _ in Array("x y".utf8) }
+                try txn.put(IndexEntry(names, key: Array("k".utf8), value: [value]))
+            }
+        }
+        func seen() throws -> ([UInt8]?, [[UInt8]], Int) {
+            try log.read { txn in
+                var values: [[UInt8]] = []
+                try txn.scan(names, from: []) { key, value in
+                    if Array(key) == Array("k".utf8) { values.append(Array(value)) }
+                    return true
+                }
+                return (try txn.value(forKey: Array("k".utf8), in: names), values, try txn.count(names))
+            }
+        }
+        // Stored below the watermark, then replaced from the tail.
+        for value in 1...UInt8(WriteTransaction.tailToWrite) { try put(value) }
+        #expect(try log.read { try $0.watermark() } == Position(WriteTransaction.tailToWrite))
+        try put(200)
+        let (value, values, count) = try seen()
+        #expect(value == [200])
+        #expect(values == [[200]])
+        #expect(count == 1)
+    }
+
+    @Test func verifyFindsAnEntryMissingBelowTheWatermark() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let log = try Self.open(dir.path)
+        _ = try Self.append(log, (1...(WriteTransaction.tailToWrite + 3)).map { ("n\($0)", "d") })
+        #expect(try Self.verify(log) == Position(WriteTransaction.tailToWrite + 3))
+        try log.write { txn in _ = try txn.delete(Array("n2".utf8), in: log.index("names")) }
+        #expect(throws: LogError.verificationFailed(position: 2, reason: "index names lacks this event's entry")) {
+            try Self.verify(log)
+        }
+    }
+}
