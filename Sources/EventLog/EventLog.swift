@@ -71,10 +71,10 @@ enum MetaKey {
 ///
 /// Open one `EventLog` per store and process and share it; see Concurrency.md.
 public final class EventLog: Sendable {
-    /// The format this program writes; a store with a newer one is refused. Format 2 keeps
-    /// the newest events' index entries out of the B-trees (see `Tail`); a format-1 store has
-    /// them all in, and is marked so when opened.
-    public static let formatVersion: UInt32 = 2
+    /// The format this program reads and writes; a store of another one is refused. Format 3
+    /// keeps the newest events' index entries out of the B-trees (see `Tail`) and the log in
+    /// LMDB's main database (see `LogKey`).
+    public static let formatVersion: UInt32 = 3
 
     public let path: String
     let environment: Environment
@@ -110,7 +110,8 @@ public final class EventLog: Sendable {
                             try check(mdb_dbi_open(txn, name, UInt32(flags | MDB_CREATE), &dbi), "opening database \(name)")
                             return dbi
                         }
-                        let log = try open("log", 0)
+                        var log = MDB_dbi()
+                        try check(mdb_dbi_open(txn, nil, 0, &log), "opening the main database")
                         let ids = try open("ids", 0)
                         let meta = try open("meta", 0)
                         var opened: [String: LogIndex] = [:]
@@ -121,16 +122,14 @@ public final class EventLog: Sendable {
                         let databases = Databases(log: log, ids: ids, meta: meta, indexes: opened)
                         let reader = ReadTransaction(txn: txn, databases: databases, tailContext: nil)
                         let found = try reader.get(meta, key: MetaKey.format).map { $0.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) } }
-                        if let found, found > formatVersion {
+                        // Formats 1 and 2 were never released: only development builds wrote them.
+                        if let found, found != formatVersion {
                             throw LogError.unsupportedFormat(found: found, supported: formatVersion)
                         }
-                        if found != formatVersion {
-                            // New, or format 1 (every event's entries in the B-trees already).
-                            var value: [UInt8] = [], watermark: [UInt8] = []
+                        if found == nil {
+                            var value: [UInt8] = []
                             value.appendBigEndian(formatVersion)
-                            watermark.appendBigEndian(found == nil ? 0 : try reader.head().position)
                             try WriteTransaction.put(txn, meta, key: MetaKey.format, value: value, flags: 0)
-                            try WriteTransaction.put(txn, meta, key: MetaKey.indexed, value: watermark, flags: 0)
                         }
                         let rc = mdb_txn_commit(txn)
                         if rc == MDB_MAP_FULL { throw LogError.mapFull }

@@ -32,7 +32,9 @@ public enum LogError: Error, Equatable, CustomStringConvertible, Sendable {
         case .diskFull(let path): "the disk is full (or failing) under \(path); nothing was written"
         case .notFound(let path): "no store at \(path)"
         case .unsupportedFormat(let found, let supported):
-            "store format \(found) is newer than this program's \(supported)"
+            found > supported
+                ? "store format \(found) is newer than this program's \(supported)"
+                : "store format \(found) was written by a development build; this program reads format \(supported) (export with that build, import here)"
         case .verificationFailed(let position, let reason):
             position > 0 ? "verification failed at position \(position): \(reason)" : "verification failed: \(reason)"
         case .lmdb(let code, let operation):

@@ -53,15 +53,18 @@ public class ReadTransaction {
         let rc = mdb_cursor_get(cursor, &key, &data, MDB_LAST)
         if rc == MDB_NOTFOUND { return .empty }
         try check(rc, "reading the head")
-        let event = StoredEvent(
-            position: UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size).loadBigEndian(UInt64.self, at: 0),
-            stored: UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+        // The last key of the main database is a database's name while the log is empty.
+        guard let position = LogKey.position(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)) else { return .empty }
+        let event = StoredEvent(position: position, stored: UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
         return Head(position: event.position, hash: event.hash, recorded: event.recorded)
     }
 
     /// The event stored at `position`, or nil past the head.
     public func event(at position: Position) throws -> StoredEvent? {
-        try withValue(databases.log, key: position.key) { StoredEvent(position: position, stored: $0) }
+        var key = LogKey(position)
+        return try withUnsafeBytes(of: &key) { key in
+            try withValue(databases.log, key: key) { StoredEvent(position: position, stored: $0) }
+        }
     }
 
     /// The position of the event with this id, if it is in the log.
@@ -75,8 +78,9 @@ public class ReadTransaction {
 
     /// Calls `body` with each event after `position`, in order, until it returns false.
     public func forEachEvent(after position: Position, _ body: (StoredEvent) throws -> Bool) throws {
-        try scan(databases.log, from: (position + 1).key) { key, value in
-            try body(StoredEvent(position: key.loadBigEndian(UInt64.self, at: 0), stored: value))
+        try scan(databases.log, from: LogKey(position + 1).bytes) { key, value in
+            guard let position = LogKey.position(key) else { return false }
+            return try body(StoredEvent(position: position, stored: value))
         }
     }
 
@@ -271,5 +275,28 @@ extension Position {
         bytes.reserveCapacity(8)
         bytes.appendBigEndian(self)
         return bytes
+    }
+}
+
+/// The log lives in LMDB's main database, beside the records that name the other databases:
+/// a commit that appends only an event then dirties one B-tree, as a bare commit does. Its
+/// keys are 0xFF and the 8-byte big-endian position, so they sort after every database name
+/// (and in position order), and the last key is the head.
+struct LogKey {
+    static let prefix: UInt8 = 0xFF
+    let prefix = LogKey.prefix
+    /// The position's 8 big-endian bytes; with `prefix`, the key is this struct's 9 bytes.
+    let position: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8)
+
+    init(_ position: Position) {
+        self.position = unsafeBitCast(position.bigEndian, to: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8).self)
+    }
+
+    var bytes: [UInt8] { withUnsafeBytes(of: self) { Array($0) } }
+
+    /// The position a main-database key stands for, or nil for a database's name.
+    static func position(_ key: UnsafeRawBufferPointer) -> Position? {
+        guard key.count == 9, key[0] == prefix else { return nil }
+        return key.loadBigEndian(UInt64.self, at: 1)
     }
 }

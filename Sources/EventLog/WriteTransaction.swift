@@ -55,7 +55,7 @@ public final class WriteTransaction: ReadTransaction {
         let bytes = try render(position, recorded)
         let hash = chainHash(previous: currentHead.hash, bytes: bytes)
         let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
-        var key = position.bigEndian
+        var key = LogKey(position)
         try withUnsafeBytes(of: &key) { key in
             // The value is written straight into the page LMDB reserves for it.
             try write(databases.log, key: key, reserving: StoredEvent.headerSize + bytes.count, flags: MDB_APPEND) { value in

@@ -152,4 +152,17 @@ struct TailTests {
             try Self.verify(log)
         }
     }
+
+    @Test func aStoreOfAnotherFormatIsRefused() throws {
+        for format: UInt32 in [2, 4] {
+            let dir = TemporaryDirectory(); defer { dir.remove() }
+            do {
+                let log = try EventLog(path: dir.path)
+                try log.write { txn in
+                    try WriteTransaction.put(txn.txn, log.databases.meta, key: MetaKey.format, value: withUnsafeBytes(of: format.bigEndian) { Array($0) }, flags: 0)
+                }
+            }
+            #expect(throws: LogError.unsupportedFormat(found: format, supported: EventLog.formatVersion)) { try EventLog(path: dir.path) }
+        }
+    }
 }
