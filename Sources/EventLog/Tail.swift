@@ -69,6 +69,17 @@ struct SortedEntries {
     init(replacesValue: Bool) { self.replacesValue = replacesValue }
 
     mutating func insert(key: [UInt8], value: [UInt8]) {
+        // Entries mostly come in order (days of an import, ids made in time order): append.
+        if let last = pairs.last {
+            let order = compareBytes(last.key, key)
+            if order < 0 || (order == 0 && !replacesValue && compareBytes(last.value, value) < 0) {
+                pairs.append((key, value))
+                return
+            }
+        } else {
+            pairs.append((key, value))
+            return
+        }
         var low = 0, high = pairs.count
         while low < high {
             let mid = (low + high) / 2

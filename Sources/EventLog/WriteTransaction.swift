@@ -104,16 +104,25 @@ public final class WriteTransaction: ReadTransaction {
     private func writeTail() throws {
         let tail = try tail()
         for (dbi, sorted) in tail.entries {
+            // A key's pending values sort after its stored ones: they append to its duplicates.
+            let flags = sorted.replacesValue ? 0 : MDB_APPENDDUP
             for pair in sorted.pairs {
                 try pair.key.withUnsafeBytes { k in
-                    try pair.value.withUnsafeBytes { v in try write(dbi, key: k, value: v, flags: 0) }
+                    try pair.value.withUnsafeBytes { v in try write(dbi, key: k, value: v, flags: flags) }
                 }
             }
         }
-        for (id, position) in tail.ids.sorted(by: { $0.key < $1.key }) {
+        // Ids made in time order need no sort, and usually sort after every stored id.
+        var ids = tail.events.map { ($0.id, $0.position) }
+        if !zip(ids, ids.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { ids.sort { $0.0 < $1.0 } }
+        var append = false
+        if let first = ids.first?.0 { append = try lastID().map { $0 < first } ?? true }
+        for (id, position) in ids {
             var idKey = (id.high.bigEndian, id.low.bigEndian), value = position.bigEndian
             try withUnsafeBytes(of: &idKey) { k in
-                try withUnsafeBytes(of: &value) { v in try write(databases.ids, key: k, value: v, flags: MDB_NOOVERWRITE) }
+                try withUnsafeBytes(of: &value) { v in
+                    try write(databases.ids, key: k, value: v, flags: append ? MDB_APPEND : MDB_NOOVERWRITE)
+                }
             }
         }
         var watermark = tail.last.bigEndian
@@ -189,6 +198,15 @@ public final class WriteTransaction: ReadTransaction {
         var dataVal = MDB_val(mv_size: count, mv_data: nil)
         try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags | MDB_RESERVE)))
         fill(UnsafeMutableRawBufferPointer(start: dataVal.mv_data, count: count))
+    }
+
+    /// The greatest id in the id index.
+    private func lastID() throws -> EventID? {
+        var key = MDB_val(), data = MDB_val()
+        let rc = mdb_cursor_get(try cursor(databases.ids), &key, &data, MDB_LAST)
+        if rc == MDB_NOTFOUND { return nil }
+        try check(rc, "reading the id index")
+        return EventID(bytes: UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size))
     }
 
     private func checkPut(_ rc: Int32) throws {
