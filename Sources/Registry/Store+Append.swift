@@ -113,14 +113,17 @@ extension Store {
         if !prepared.isFresh, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
             return Appended(storedEvent: stored, event: nil, isNew: false)
         }
+        // Every rule is checked, and every entry worked out, before anything is written: a
+        // rejected event leaves the transaction as it was (the group commit relies on it).
         try validate(event, in: txn, context: &context)
+        let position = try txn.head().position + 1
+        let entries = try indexEntries(for: event, at: position, in: txn)
         let (stored, _) = try txn.append(id: id, fresh: true) { seq, recorded in
             if context.recorded?.time != recorded { context.recorded = (recorded, CanonicalTemplate.recordedField(recorded)) }
             return prepared.template.render(seq: seq, recorded: recorded, recordedField: context.recorded?.field)
         }
-        for entry in try indexEntries(for: event, at: stored.position, in: txn) {
-            try txn.put(entry)
-        }
+        precondition(stored.position == position, "the position an event's entries were made for")
+        for entry in entries { try txn.put(entry) }
         if event.touchesMembership { context.memberships = nil }
         return Appended(storedEvent: stored, event: event, isNew: true)
     }

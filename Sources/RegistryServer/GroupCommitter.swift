@@ -5,7 +5,8 @@ import Registry
 
 /// The server's single writer. Requests wait in a queue; one thread takes everything that
 /// is waiting and appends it in ONE durable transaction, so many concurrent requests share
-/// one commit (one fsync). Each request runs in its own savepoint: a rejected request
+/// one commit (one fsync). Each request of several events runs in its own savepoint (one
+/// event needs none: a rejected event writes nothing): a rejected request
 /// fails alone and appends nothing, the others still commit.
 ///
 /// LMDB wants a write transaction to begin and commit on one thread, with no `await` in
@@ -97,6 +98,16 @@ final class GroupCommitter: Sendable {
             return try requests.map { events -> Result<[Appended], any Error> in
                 let before = context
                 do {
+                    // A rejected event writes nothing (Store.append checks everything first), so a
+                    // request of one event needs no savepoint of its own.
+                    if events.count == 1 {
+                        do {
+                            return .success([try store.append(events[0], in: txn, context: &context)])
+                        } catch var error as InputError {
+                            error.index = 0
+                            throw error
+                        }
+                    }
                     return .success(try txn.savepoint { nested in
                         try events.enumerated().map { index, event in
                             do {

@@ -24,7 +24,8 @@ import Testing
         let bad = try Event.decode(json: #"{"type":"mc.outcome","occurred":"2013-05-01","case":"MC-404","municipality":"1490","outcome":"studies"}"#, today: .today())
         let results = try await withThrowingTaskGroup(of: (Int, Result<[Appended], any Error>).self) { group in
             for i in 0..<requests {
-                let events = i == 7 ? [try visit(1), bad] : [try visit(i + 1)]
+                // Request 7 fails in its savepoint; request 11, a single event, fails alone too.
+                let events = i == 7 ? [try visit(1), bad] : i == 11 ? [bad] : [try visit(i + 1)]
                 group.addTask { (i, await Result { try await writer.append(events) }) }
             }
             while writer.waiting < requests { try await Task.sleep(for: .milliseconds(5)) }
@@ -35,11 +36,14 @@ import Testing
         }
 
         #expect(writer.commits == 1)
-        #expect(try store.head().position == before + UInt64(requests - 1))
+        #expect(try store.head().position == before + UInt64(requests - 2))
         guard case .failure(let error as InputError) = results[7] else { Issue.record("request 7 was not rejected"); return }
         #expect(error.index == 1)
+        guard case .failure(let single as InputError) = results[11] else { Issue.record("request 11 was not rejected"); return }
+        #expect(single.index == 0)
         let seqs = results.values.compactMap { try? $0.get().first?.event.seq }.sorted()
-        #expect(seqs == Array((before + 1)...(before + UInt64(requests - 1))))
+        #expect(seqs == Array((before + 1)...(before + UInt64(requests - 2))))
+        #expect(try store.verify().position == before + UInt64(requests - 2))
     }
 
     @Test func anEmptyRequestProbesTheWriter() async throws {
