@@ -23,17 +23,33 @@ public class ReadTransaction {
         builtTail = tailContext?.cache.tail(watermark: watermark, head: head) ?? Tail(watermark: watermark)
         let known = builtTail!.last
         guard head > known else { return builtTail! }
-        for position in (known + 1)...head {
-            if let event = tailContext?.cache.event(at: position) {
-                builtTail!.add(event)
-                continue
+        do {
+            for position in (known + 1)...head {
+                if let event = tailContext?.cache.event(at: position) {
+                    builtTail!.add(event)
+                    continue
+                }
+                guard let stored = try event(at: position) else {
+                    throw LogError.corrupted("event \(position) is missing below the head \(head)")
+                }
+                builtTail!.add(TailEvent(position: position, id: stored.id, entries: []))
+                guard let indexer = tailContext?.indexer else {
+                    // Entries of derived indexes cannot be worked out: reading on would miss them.
+                    if databases.indexes.values.contains(where: \.spec.isDerived) {
+                        throw LogError.corrupted("the log was opened without the indexer its derived indexes need")
+                    }
+                    continue
+                }
+                // The indexer reads through this transaction and sees the tail built so far.
+                let entries: [IndexEntry]
+                do { entries = try indexer(stored, self) } catch {
+                    throw LogError.corrupted("event \(position) cannot be indexed: \(error)")
+                }
+                for entry in entries { builtTail!.add(entry) }
             }
-            guard let stored = try event(at: position) else {
-                throw LogError.corrupted("event \(position) is missing below the head \(head)")
-            }
-            // The indexer reads through this transaction and sees the tail built so far.
-            builtTail!.add(TailEvent(position: position, id: stored.id, entries: []))
-            for entry in try tailContext?.indexer?(stored, self) ?? [] { builtTail!.add(entry) }
+        } catch {
+            builtTail = nil // never a half-built tail
+            throw error
         }
         tailContext?.cache.remember(builtTail!)
         return builtTail!

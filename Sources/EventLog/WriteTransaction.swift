@@ -47,8 +47,8 @@ public final class WriteTransaction: ReadTransaction {
     public func append(
         id: EventID, fresh: Bool = false, render: (Position, Milliseconds) throws -> [UInt8]
     ) throws -> (event: StoredEvent, isNew: Bool) {
-        _ = try tail()
-        if !fresh, let existing = try position(of: id), let event = try event(at: existing) {
+        // A fresh id skips the id index, but not the tail (a dictionary look-up).
+        if let existing = fresh ? try tail().ids[id] : try position(of: id), let event = try event(at: existing) {
             return (event, false)
         }
         let position = currentHead.position + 1

@@ -93,7 +93,8 @@ public final class Store: Sendable {
     /// Recomputes the chain and every index; returns the head or throws at the first bad position.
     public func verify() throws -> Head {
         try log.read { txn in
-            try log.verify { stored in
+            // One snapshot for the check and for working out the expected entries.
+            try log.verify(in: txn) { stored in
                 let recorded = try RecordedEvent(stored)
                 guard recorded.event.id == stored.id else { throw InputError("the event's id differs from the stored id") }
                 let expected = recorded.event.canonical(seq: stored.position, recorded: stored.recorded)

@@ -165,4 +165,51 @@ struct TailTests {
             #expect(throws: LogError.unsupportedFormat(found: format, supported: EventLog.formatVersion)) { try EventLog(path: dir.path) }
         }
     }
+
+    @Test func anEventTheIndexerRejectsFailsEveryReadOfTheTail() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        do {
+            let log = try Self.open(dir.path)
+            _ = try Self.append(log, [("a", "d"), ("b", "d")])
+        }
+        struct Rejected: Error {}
+        let log = try EventLog(path: dir.path, options: LogOptions(indexes: [Self.names, Self.days]))
+        log.setIndexer { [unowned log] stored, txn in
+            guard stored.position != 2 else { throw Rejected() }
+            return try Self.entries(log, stored.bytes, stored.position, txn)
+        }
+        let failures = try log.read { txn in
+            // Twice: a failed build must not leave half a tail behind.
+            (1...2).map { _ in (try? txn.count(log.index("days"))) == nil }
+        }
+        #expect(failures == [true, true])
+        #expect(throws: LogError.self) { try log.write { txn in _ = try txn.append(id: .random()) { _, _ in Array("c d".utf8) } } }
+        #expect(try log.head().position == 2)
+    }
+
+    @Test func withoutItsIndexerALogRefusesToReadItsTail() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let ids: [EventID]
+        do {
+            let log = try Self.open(dir.path)
+            ids = try Self.append(log, [("a", "d"), ("b", "d")])
+        }
+        do {
+            let bare = try EventLog(path: dir.path, options: LogOptions(indexes: [Self.names, Self.days]))
+            #expect(throws: LogError.self) { try bare.read { try $0.position(of: ids[0]) } }
+            #expect(throws: LogError.self) { try bare.write { txn in _ = try txn.append(id: .random()) { _, _ in Array("c d".utf8) } } }
+        }
+        // Nothing was lost: with the indexer the entries are all there.
+        let log = try Self.open(dir.path)
+        #expect(try Self.view(log).days == ["d": [1, 2]])
+    }
+
+    @Test func aFreshIdAlreadyInTheTailAppendsNothing() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let log = try Self.open(dir.path)
+        let ids = try Self.append(log, [("a", "d")])
+        let again = try log.write { txn in try txn.append(id: ids[0], fresh: true) { _, _ in Array("a d".utf8) } }
+        #expect(!again.isNew)
+        #expect(try log.head().position == 1)
+    }
 }
