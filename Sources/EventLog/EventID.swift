@@ -81,13 +81,12 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// The 16 big-endian bytes, the key in the id index.
-    public var bytes: [UInt8] {
-        var result = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 {
-            result[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
-            result[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
-        }
-        return result
+    public var bytes: [UInt8] { withKey { Array($0) } }
+
+    /// Calls `body` with the 16 big-endian bytes, without an allocation.
+    func withKey<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var key = (high.bigEndian, low.bigEndian)
+        return try withUnsafeBytes(of: &key, body)
     }
 
     init(bytes: UnsafeRawBufferPointer) {

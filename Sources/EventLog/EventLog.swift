@@ -80,7 +80,8 @@ public final class EventLog: Sendable {
     let environment: Environment
     let databases: Databases
     let tailCache = TailCache()
-    private let indexerBox = IndexerBox()
+    /// Set once, right after opening (`setIndexer`).
+    private let indexer = Locked<Indexer?>(nil)
 
     /// Opens (creating when needed) the store in directory `path`.
     public init(path: String, options: LogOptions = LogOptions()) throws {
@@ -158,10 +159,10 @@ public final class EventLog: Sendable {
     /// the newest events (see `Tail`). Call once, right after opening, before any transaction.
     /// Without an indexer every write transaction puts its entries into the B-trees at once.
     public func setIndexer(_ indexer: @escaping Indexer) {
-        indexerBox.indexer = indexer
+        self.indexer.withLock { $0 = indexer }
     }
 
-    var tailContext: TailContext { TailContext(cache: tailCache, indexer: indexerBox.indexer) }
+    var tailContext: TailContext { TailContext(cache: tailCache, indexer: indexer.withLock { $0 }) }
 
     /// Lends a read transaction to `body`; it sees one consistent snapshot and never blocks writers.
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
@@ -201,7 +202,7 @@ public final class EventLog: Sendable {
                     let tail: Tail
                     do {
                         result = try body(writer)
-                        try writer.writeTailIfDue(always: indexerBox.indexer == nil)
+                        try writer.writeTailIfDue(always: writer.tailContext?.indexer == nil)
                         if writer.mapFull { throw LogError.mapFull }
                         tail = try writer.tail()
                     } catch {
@@ -270,13 +271,3 @@ func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
     return hasher.finalize().withUnsafeBytes { Array($0) }
 }
 
-/// The indexer, set once after opening (`EventLog.setIndexer`).
-private final class IndexerBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Indexer?
-
-    var indexer: Indexer? {
-        get { lock.lock(); defer { lock.unlock() }; return stored }
-        set { lock.lock(); defer { lock.unlock() }; stored = newValue }
-    }
-}

@@ -1,5 +1,4 @@
 import CLMDB
-import Foundation
 
 /// The index entries of the newest events, kept in memory instead of in the B-trees.
 ///
@@ -124,34 +123,32 @@ func compareBytes(_ a: [UInt8], _ b: [UInt8]) -> Int {
 /// Computed tails, shared by the transactions of one `EventLog`: the newest whole tail (a
 /// transaction that sees at least its events starts from it) and its events by position (for
 /// a transaction on an older snapshot).
-final class TailCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var latest: Tail?
-    private var events: [Position: TailEvent] = [:]
+final class TailCache: Sendable {
+    private struct State {
+        var latest: Tail?
+        var events: [Position: TailEvent] = [:]
+    }
+    private let state = Locked(State())
 
     /// The newest remembered tail that a snapshot with this watermark and head can extend.
     func tail(watermark: Position, head: Position) -> Tail? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let latest, latest.watermark == watermark, latest.last <= head else { return nil }
-        return latest
+        state.withLock { state in
+            guard let latest = state.latest, latest.watermark == watermark, latest.last <= head else { return nil }
+            return latest
+        }
     }
 
-    func event(at position: Position) -> TailEvent? {
-        lock.lock()
-        defer { lock.unlock() }
-        return events[position]
-    }
+    func event(at position: Position) -> TailEvent? { state.withLock { $0.events[position] } }
 
     /// Remembers a tail of committed events; forgets events at or below its watermark.
     func remember(_ tail: Tail) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let latest, latest.watermark == tail.watermark, latest.last >= tail.last { return }
-        latest = tail
-        if events.keys.contains(where: { $0 <= tail.watermark }) {
-            events = events.filter { $0.key > tail.watermark }
+        state.withLock { state in
+            if let latest = state.latest, latest.watermark == tail.watermark, latest.last >= tail.last { return }
+            state.latest = tail
+            if state.events.keys.contains(where: { $0 <= tail.watermark }) {
+                state.events = state.events.filter { $0.key > tail.watermark }
+            }
+            for event in tail.events where state.events[event.position] == nil { state.events[event.position] = event }
         }
-        for event in tail.events where events[event.position] == nil { events[event.position] = event }
     }
 }

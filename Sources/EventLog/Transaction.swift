@@ -85,8 +85,7 @@ public class ReadTransaction {
 
     /// The position of the event with this id, if it is in the log.
     public func position(of id: EventID) throws -> Position? {
-        var key = (id.high.bigEndian, id.low.bigEndian)
-        let stored = try withUnsafeBytes(of: &key) { key in
+        let stored = try id.withKey { key in
             try withValue(databases.ids, key: key) { $0.loadBigEndian(UInt64.self, at: 0) }
         }
         return try stored ?? tail().ids[id]
@@ -160,8 +159,9 @@ public class ReadTransaction {
         precondition(index.spec.fixedValueSize != nil, "scanBlocks needs a fixed-size index")
         // The tail's values of a key come after the stored ones (they belong to later events),
         // so each key's pending values follow its stored blocks as one more block.
-        let pairs = try tail().entries[index.dbi]?.pairs ?? []
-        var next = pairs.isEmpty ? 0 : try tail().entries[index.dbi]!.lowerBound(lower)
+        let pending = try tail().entries[index.dbi]
+        let pairs = pending?.pairs ?? []
+        var next = pending?.lowerBound(lower) ?? 0
         func emitPending(before key: UnsafeRawBufferPointer?, orEqual: Bool) throws {
             while next < pairs.count, compareBytes(pairs[next].key, upper) <= 0 {
                 let pendingKey = pairs[next].key

@@ -118,8 +118,8 @@ public final class WriteTransaction: ReadTransaction {
         var append = false
         if let first = ids.first?.0 { append = try lastID().map { $0 < first } ?? true }
         for (id, position) in ids {
-            var idKey = (id.high.bigEndian, id.low.bigEndian), value = position.bigEndian
-            try withUnsafeBytes(of: &idKey) { k in
+            var value = position.bigEndian
+            try id.withKey { k in
                 try withUnsafeBytes(of: &value) { v in
                     try write(databases.ids, key: k, value: v, flags: append ? MDB_APPEND : MDB_NOOVERWRITE)
                 }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 
 /// A calendar date (proleptic Gregorian), stored as days since 1970-01-01.
@@ -22,9 +23,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: some StringProtocol) {
-        guard text.utf8.count == 10 else { return nil }
-        let parsed: Day?? = text.utf8.withContiguousStorageIfAvailable { Day(isoBytes: $0) }
-        guard let day = parsed ?? Array(text.utf8).withUnsafeBufferPointer({ Day(isoBytes: $0) }) else { return nil }
+        var text = String(text) // ten bytes: a small string, no allocation
+        guard let day = text.withUTF8({ Day(isoBytes: $0) }) else { return nil }
         self = day
     }
 

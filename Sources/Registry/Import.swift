@@ -31,7 +31,10 @@ extension Store {
     /// while this thread appends the chunks already decoded in one transaction.
     public func importEvents(_ data: [UInt8], today: Day = .today()) throws -> ImportResult {
         guard Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
-        let pipeline = DecodingPipeline(data, today: today)
+        var random = SecureRandom()
+        let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
+        // Line order gives fresh ids that increase through the file.
+        let pipeline = DecodingPipeline(data, today: today) { event, index in PreparedEvent(event, freshID: { ids.id(index) }) }
         defer { pipeline.cancel() }
         return try importEvents(count: pipeline.lineCount) { body in
             for chunk in 0..<pipeline.chunkCount {
@@ -106,62 +109,38 @@ extension Store {
     /// Decodes every non-blank line; the first bad line (by number) is the error.
     public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         guard isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
-        let lines = lineRanges(data)
-        let workers = max(1, min(8, lines.count / 2048))
-        let chunk = (lines.count + workers - 1) / max(workers, 1)
-        // Each worker writes only its own slots.
-        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<Event, InputError>?>.allocate(capacity: lines.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        data.withUnsafeBufferPointer { buffer in
-            nonisolated(unsafe) let bytes = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for i in (worker * chunk)..<min(lines.count, (worker + 1) * chunk) {
-                    do throws(InputError) {
-                        if let event = try decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) {
-                            results[i] = .success(event)
-                        }
-                    } catch {
-                        results[i] = .failure(error)
-                    }
-                }
-            }
-        }
+        let pipeline = DecodingPipeline(data, today: today) { event, _ in event }
+        defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
-        events.reserveCapacity(lines.count)
-        for i in 0..<lines.count {
-            switch results[i] {
-            case .success(let event)?: events.append((i + 1, event))
-            case .failure(let error)?: throw error
-            case nil: continue
-            }
-        }
+        events.reserveCapacity(pipeline.lineCount)
+        for chunk in 0..<pipeline.chunkCount { events += try pipeline.chunk(chunk) }
         return events
     }
 }
 
-/// JSON Lines decoded and prepared for the log in chunks, on background threads, in the
-/// order the appending thread will ask for them. Decoded chunks are kept until the pipeline
-/// goes away, so a transaction that starts over (the map grew) reads them again.
-final class DecodingPipeline: @unchecked Sendable {
-    static let chunkSize = 4096
+/// JSON Lines decoded (and made into `Output`, e.g. prepared for the log) in chunks, on
+/// background threads, in the order the consuming thread will ask for them. Decoded chunks are
+/// kept until the pipeline goes away, so a transaction that starts over (the map grew) reads
+/// them again.
+final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
+    static var chunkSize: Int { 4096 }
     private let data: [UInt8]
     private let lines: [Range<Int>]
     private let today: Day
-    private let ids: EventID.TimeOrderedSequence
+    /// Makes the output of an event decoded from the line at this index (0-based).
+    private let make: @Sendable (Event, Int) -> Output
     private let condition = NSCondition()
-    private var results: [Result<[(line: Int, event: PreparedEvent)], InputError>?]
+    private var results: [Result<[(line: Int, event: Output)], InputError>?]
     private var cancelled = false
 
     var lineCount: Int { lines.count }
     var chunkCount: Int { results.count }
 
-    init(_ data: [UInt8], today: Day) {
+    init(_ data: [UInt8], today: Day, make: @escaping @Sendable (Event, Int) -> Output) {
         self.data = data
         self.today = today
+        self.make = make
         lines = Store.lineRanges(data)
-        var random = SecureRandom()
-        ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         results = Array(repeating: nil, count: (lines.count + Self.chunkSize - 1) / Self.chunkSize)
         for chunk in results.indices {
             DispatchQueue.global().async { self.decode(chunk) }
@@ -169,7 +148,7 @@ final class DecodingPipeline: @unchecked Sendable {
     }
 
     /// The events of chunk `index` with their line numbers, waiting until it is decoded.
-    func chunk(_ index: Int) throws(InputError) -> [(line: Int, event: PreparedEvent)] {
+    func chunk(_ index: Int) throws(InputError) -> [(line: Int, event: Output)] {
         condition.lock()
         defer { condition.unlock() }
         while results[index] == nil { condition.wait() }
@@ -187,16 +166,15 @@ final class DecodingPipeline: @unchecked Sendable {
         condition.lock()
         let skip = cancelled
         condition.unlock()
-        var result: Result<[(line: Int, event: PreparedEvent)], InputError> = .success([])
+        var result: Result<[(line: Int, event: Output)], InputError> = .success([])
         if !skip {
             result = Result { () throws(InputError) in
-                var events: [(line: Int, event: PreparedEvent)] = []
+                var events: [(line: Int, event: Output)] = []
                 events.reserveCapacity(Self.chunkSize)
                 try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
                     for i in (chunk * Self.chunkSize)..<min(lines.count, (chunk + 1) * Self.chunkSize) {
                         guard let event = try Store.decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) else { continue }
-                        // Line order gives fresh ids that increase through the file.
-                        events.append((i + 1, PreparedEvent(event, freshID: { ids.id(i) })))
+                        events.append((i + 1, make(event, i)))
                     }
                 }
                 return events

@@ -1,4 +1,4 @@
-import Registry
+import EventLog
 
 /// Slows password guessing: after five failed sign-ins for one user name or from one
 /// address, that key is locked for a minute, and each further failure doubles the lock (up
