@@ -79,9 +79,11 @@ public final class EventLog: Sendable {
     public let path: String
     let environment: Environment
     let databases: Databases
-    let tailCache = TailCache()
-    /// Set once, right after opening (`setIndexer`).
-    private let indexer = Locked<Indexer?>(nil)
+    let tailCache: TailCache
+    /// The indexer is set once, right after opening (`setIndexer`). It is kept inside a struct:
+    /// a bare closure in a generic lock is re-wrapped in a reabstraction thunk on every access,
+    /// a chain that grew with every transaction.
+    private let context: Locked<TailContext>
 
     /// Opens (creating when needed) the store in directory `path`.
     public init(path: String, options: LogOptions = LogOptions()) throws {
@@ -95,6 +97,9 @@ public final class EventLog: Sendable {
             path: path, mapSize: options.initialMapSize, maxReaders: options.maxReaders,
             maxDatabases: UInt32(3 + options.indexes.count))
         databases = try Self.openDatabases(environment, indexes: options.indexes)
+        let cache = TailCache()
+        tailCache = cache
+        context = Locked(TailContext(cache: cache, indexer: nil))
     }
 
     private static func openDatabases(_ environment: Environment, indexes: [IndexSpec]) throws -> Databases {
@@ -159,10 +164,10 @@ public final class EventLog: Sendable {
     /// the newest events (see `Tail`). Call once, right after opening, before any transaction.
     /// Without an indexer every write transaction puts its entries into the B-trees at once.
     public func setIndexer(_ indexer: @escaping Indexer) {
-        self.indexer.withLock { $0 = indexer }
+        context.withLock { $0 = TailContext(cache: $0.cache, indexer: indexer) }
     }
 
-    var tailContext: TailContext { TailContext(cache: tailCache, indexer: indexer.withLock { $0 }) }
+    var tailContext: TailContext { context.withLock { $0 } }
 
     /// Lends a read transaction to `body`; it sees one consistent snapshot and never blocks writers.
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {

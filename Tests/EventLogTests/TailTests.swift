@@ -212,4 +212,19 @@ struct TailTests {
         #expect(!again.isNew)
         #expect(try log.head().position == 1)
     }
+
+    /// Regression: the indexer sat in a generic lock as a bare closure, and every read of it
+    /// wrapped it in another reabstraction thunk. A server that had read it a few hundred
+    /// thousand times crashed on shutdown, releasing the chain recursively.
+    @Test func readingTheIndexerOftenLeavesItAsItWas() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        do {
+            let log = try Self.open(dir.path)
+            for _ in 0..<300_000 { _ = log.tailContext }
+            #expect(try log.read { txn in try txn.watermark() } == 0)
+        }
+        // Releasing the log (and its indexer) must not run out of stack.
+        let log = try Self.open(dir.path)
+        #expect(try log.head().position == 0)
+    }
 }
