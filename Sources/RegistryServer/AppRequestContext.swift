@@ -7,14 +7,19 @@ struct AppRequestContext: AuthRequestContext, SessionRequestContext, RequestCont
     var coreContext: CoreRequestContextStorage
     var identity: User?
     let sessions: SessionContext<WebSession>
-    let remoteAddress: String?
+    private let peer: @Sendable () -> String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
         sessions = .init()
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        let channel = source.channel
+        peer = { channel.remoteAddress?.ipAddress }
     }
+
+    /// The client's address, for throttling sign-ins (looked up only when asked: it takes a lock
+    /// and makes a string).
+    var remoteAddress: String? { peer() }
 
     /// API requests may carry large arrays of events.
     var maxUploadSize: Int { 16 << 20 }

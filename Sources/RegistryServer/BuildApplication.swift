@@ -13,13 +13,12 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
 
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: SessionMiddleware(
+    router.add(middleware: IdentityMiddleware(users: state.users, sessions: SessionMiddleware(
         storage: sessions,
         configuration: SessionMiddlewareConfiguration(
             sessionCookieParameters: SessionCookieParameters(
                 name: "registry_session", secure: configuration.secureCookies, sameSite: .strict),
-            defaultSessionExpiration: configuration.sessionLifetime)))
-    router.add(middleware: IdentityMiddleware(users: state.users))
+            defaultSessionExpiration: configuration.sessionLifetime))))
 
     APIController(state: state).addRoutes(to: router)
     LoginController(state: state).addRoutes(to: router)

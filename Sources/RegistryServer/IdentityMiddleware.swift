@@ -3,20 +3,39 @@ import HummingbirdAuth
 
 /// Finds who is asking: a bearer token (API clients) or a session cookie (browsers).
 /// A token that is given but wrong is refused outright instead of treated as anonymous.
-struct IdentityMiddleware: AuthenticatorMiddleware {
+/// A request with a token never loads a session: an API client has no cookie, and the
+/// session middleware's work would be wasted on every append.
+struct IdentityMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let users: UserDirectory
+    let sessions: SessionMiddleware<AppRequestContext>
 
-    func authenticate(request: Request, context: Context) async throws -> User? {
-        if let bearer = request.headers.bearer {
-            guard let user = try await users.user(token: bearer.token) else {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.headers.bearerToken {
+            guard let user = try await users.user(token: token) else {
                 throw APIError.unauthorized("the bearer token is not valid")
             }
-            return user
+            context.identity = user
+            return try await next(request, context)
         }
-        if let session = context.sessions.session {
-            return try users.sessionUser(session.user)
+        return try await sessions.handle(request, context: context) { request, context in
+            var context = context
+            if let session = context.sessions.session {
+                context.identity = try users.sessionUser(session.user)
+            }
+            return try await next(request, context)
         }
-        return nil
+    }
+}
+
+extension HTTPFields {
+    /// The token of an `Authorization: Bearer …` header, compared byte by byte (HummingbirdAuth's
+    /// `bearer` compares characters, which cost more than the rest of the check).
+    var bearerToken: String? {
+        guard let value = self[.authorization] else { return nil }
+        let prefix = "Bearer ".utf8
+        guard value.utf8.starts(with: prefix) else { return nil }
+        return String(Substring(value.utf8.dropFirst(prefix.count)))
     }
 }

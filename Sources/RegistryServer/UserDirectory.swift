@@ -6,13 +6,14 @@ import Registry
 /// Checks passwords and tokens against the users kept in the store.
 ///
 /// A bcrypt check costs a quarter of a second, too much for every API request, so a token
-/// that passed once is remembered (by its SHA-256, never in clear) together with the hash it
-/// matched; later requests only re-read the user's record, so removing a user or issuing new
-/// credentials takes effect at once. Wrong tokens for one user are throttled like wrong
-/// passwords, so that nobody can keep the server busy with bcrypt checks.
+/// that passed once is remembered (by its SHA-256, never in clear) together with the stored
+/// record it matched; later requests only re-read the record's bytes and compare them, so
+/// removing a user or changing their role or credentials takes effect at once. Wrong tokens
+/// for one user are throttled like wrong passwords, so that nobody can keep the server busy
+/// with bcrypt checks.
 final class UserDirectory: Sendable {
     private let store: Store
-    private let verifiedTokens = Locked<[SHA256Digest: String]>([:])
+    private let verifiedTokens = Locked<[SHA256Digest: VerifiedToken]>([:])
     private let tokenThrottle = LoginThrottle()
     /// bcrypt checks under way, by token digest.
     private let inFlight = Locked<[SHA256.Digest: Task<Bool, any Error>]>([:])
@@ -30,11 +31,10 @@ final class UserDirectory: Sendable {
     /// The owner of `token`, or nil when the token is not valid.
     func user(token: String) async throws -> User? {
         guard let (name, secret) = Token.parse(token) else { return nil }
-        guard let record = try store.user(named: name) else { return nil }
+        guard let stored = try store.userRecord(name) else { return nil }
         let key = SHA256.hash(data: Array(token.utf8))
-        if verifiedTokens.withLock({ $0[key] }) == record.tokenHash {
-            return User(name: name, role: record.role, credential: .token)
-        }
+        if let known = verifiedTokens.withLock({ $0[key] }), known.record == stored { return known.user }
+        guard let record = try? UserRecord(bytes: stored) else { return nil }
         let keys = ["token:" + name]
         guard tokenThrottle.wait(for: keys) == nil else { return nil }
         let hash = record.tokenHash
@@ -52,12 +52,13 @@ final class UserDirectory: Sendable {
             return nil
         }
         tokenThrottle.succeed(keys)
+        let user = User(name: name, role: record.role, credential: .token)
         verifiedTokens.withLock { cache in
             // Tokens are few; a full cache means someone is cycling through valid tokens.
             if cache.count >= 10_000 { cache.removeAll() }
-            cache[key] = hash
+            cache[key] = VerifiedToken(record: stored, user: user)
         }
-        return User(name: name, role: record.role, credential: .token)
+        return user
     }
 
     /// The user when `password` is theirs, or nil.
@@ -75,4 +76,10 @@ final class UserDirectory: Sendable {
             return hash!
         }
     }
+}
+
+/// A token that passed its bcrypt check, with the stored user record it was checked against.
+private struct VerifiedToken {
+    let record: [UInt8]
+    let user: User
 }

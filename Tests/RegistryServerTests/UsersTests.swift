@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import HTTPTypes
 import Registry
 import TestSupport
 import Testing
@@ -42,11 +43,26 @@ import Testing
         #expect(try await users.user(name: "bo", password: credentials.password)?.role == .analyst)
         #expect(try await users.user(name: "bo", password: "wrong") == nil)
 
+        // A changed role counts at the next request, though the token is remembered.
+        var record = try #require(try store.user(named: "bo"))
+        record.role = .reception
+        try store.putUser("bo", record: record.bytes)
+        #expect(try await users.user(token: credentials.token)?.role == .reception)
+
         // New credentials under the same name: the remembered token no longer counts.
         try Users.remove(store: store, name: "bo")
         #expect(try await users.user(token: credentials.token) == nil)
         _ = try Users.add(store: store, name: "bo", role: .analyst, cost: 4)
         #expect(try await users.user(token: credentials.token) == nil)
+    }
+
+    @Test func theBearerTokenIsWhatFollowsBearerAndASpace() {
+        func token(_ value: String) -> String? { HTTPFields([HTTPField(name: .authorization, value: value)]).bearerToken }
+        #expect(token("Bearer bo.0123") == "bo.0123")
+        #expect(token("Bearer åsa.01") == "åsa.01")
+        #expect(token("Basic Ym86cHc=") == nil)
+        #expect(token("Bearer") == nil)
+        #expect(HTTPFields().bearerToken == nil)
     }
 
     @Test func wrongTokensAreThrottledButRememberedTokensStillWork() async throws {
