@@ -148,21 +148,25 @@ extension RecordedEvent {
     /// between "hash" and "id"; inside strings a quote is always escaped, so the first `"id":`
     /// is the top-level key.
     static func exportLine(canonical: [UInt8], hash: String) -> [UInt8] {
-        let marker: [UInt8] = Array("\"id\":".utf8)
+        let marker = idMarker
+        guard let at = canonical.withUnsafeBufferPointer({ bytes in
+            stride(from: 0, through: bytes.count - marker.count, by: 1).first { i in
+                bytes[i] == marker[0] && UnsafeBufferPointer(rebasing: bytes[i..<(i + marker.count)]).elementsEqual(marker)
+            }
+        }) else { return canonical }
         var line: [UInt8] = []
         line.reserveCapacity(canonical.count + 80)
-        var i = 0
-        while i + marker.count <= canonical.count {
-            if canonical[i] == marker[0], Array(canonical[i..<(i + marker.count)]) == marker {
-                line += canonical[..<i]
-                line += Array("\"hash\":\"\(hash)\",".utf8)
-                line += canonical[i...]
-                return line
-            }
-            i += 1
-        }
-        return canonical
+        line += canonical[..<at]
+        line += hashKey
+        line += hash.utf8
+        line.append(UInt8(ascii: "\""))
+        line.append(UInt8(ascii: ","))
+        line += canonical[at...]
+        return line
     }
+
+    private static let idMarker = Array(#""id":"#.utf8)
+    private static let hashKey = Array(#""hash":""#.utf8)
 }
 
 /// RFC 3339 UTC timestamps with milliseconds.

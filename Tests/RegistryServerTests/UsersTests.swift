@@ -1,6 +1,6 @@
 import EventLog
 import Foundation
-import HTTPTypes
+import Hummingbird
 import Registry
 import TestSupport
 import Testing
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func theBearerTokenIsWhatFollowsBearerAndASpace() {
-        func token(_ value: String) -> String? { HTTPFields([HTTPField(name: .authorization, value: value)]).bearerToken }
+        func token(_ value: String) -> String? { HTTPFields([HTTPFields.Element(name: .authorization, value: value)]).bearerToken }
         #expect(token("Bearer bo.0123") == "bo.0123")
         #expect(token("Bearer åsa.01") == "åsa.01")
         #expect(token("Basic Ym86cHc=") == nil)
