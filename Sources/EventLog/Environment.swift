@@ -71,11 +71,13 @@ final class Environment: @unchecked Sendable {
     /// Grows the map (by doublings) until `bytes` more fit beside what is used, so that a
     /// large write does not fill the map and run again from the start.
     func reserve(_ bytes: Int) throws {
-        var info = MDB_envinfo()
-        var stat = MDB_stat()
-        mdb_env_info(pointer, &info)
-        mdb_env_stat(pointer, &stat)
-        let used = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        let used = shared {
+            var info = MDB_envinfo()
+            var stat = MDB_stat()
+            mdb_env_info(pointer, &info)
+            mdb_env_stat(pointer, &stat)
+            return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        }
         var size = mapSize
         while size < used + bytes { size *= 2 }
         if size > mapSize { try grow(to: size) }
@@ -87,6 +89,16 @@ final class Environment: @unchecked Sendable {
         guard newSize > mapSize else { return }
         try check(mdb_env_set_mapsize(pointer, newSize), "growing the map to \(newSize) bytes", path: path)
         mapSize = newSize
+    }
+
+    /// The environment's info. LMDB reads it from the meta pages in the map, so the gate is
+    /// held: a map that grows meanwhile moves them (so does `reserve`).
+    func info() -> MDB_envinfo {
+        shared {
+            var info = MDB_envinfo()
+            mdb_env_info(pointer, &info)
+            return info
+        }
     }
 
     /// Adopts a map size another process chose (after `MDB_MAP_RESIZED`).

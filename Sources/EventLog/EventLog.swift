@@ -84,6 +84,8 @@ public final class EventLog: Sendable {
     /// a bare closure in a generic lock is re-wrapped in a reabstraction thunk on every access,
     /// a chain that grew with every transaction.
     private let context: Locked<TailContext>
+    /// The transactions this process committed most recently, without any other's in between.
+    private let ownCommits = Locked(OwnCommits())
 
     /// Opens (creating when needed) the store in directory `path`.
     public init(path: String, options: LogOptions = LogOptions()) throws {
@@ -214,9 +216,11 @@ public final class EventLog: Sendable {
                         mdb_txn_abort(txn)
                         throw writer.mapFull ? LogError.mapFull : error
                     }
+                    let number = mdb_txn_id(txn)
                     let rc = mdb_txn_commit(txn)
                     if rc == MDB_MAP_FULL { throw LogError.mapFull }
                     try check(rc, "committing", path: path)
+                    ownCommits.withLock { $0.add(number) }
                     // Committed: later transactions need not compute these entries again.
                     tailCache.remember(tail)
                     return result
@@ -227,6 +231,18 @@ public final class EventLog: Sendable {
                 try environment.adoptResizedMap()
             }
         }
+    }
+
+    /// The number of the newest committed write transaction, by any process (LMDB numbers
+    /// them in commit order). Read from the map: no transaction needed.
+    public var lastCommit: Int { environment.info().me_last_txnid }
+
+    /// Whether every transaction committed after `commit` (a `lastCommit`) was this process's
+    /// own: then whatever only other processes write (the users, for a server) is as it was.
+    /// Answers false when unsure.
+    public func noOtherCommits(since commit: Int) -> Bool {
+        let last = lastCommit
+        return last == commit || ownCommits.withLock { $0.covers(commit + 1, through: last) }
     }
 
     /// Grows the map ahead of a write of about `bytes` (a hint: a write that needs more still
@@ -276,3 +292,16 @@ func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
     return hasher.finalize().withUnsafeBytes { Array($0) }
 }
 
+/// The run of transaction numbers this process committed most recently: all of `first...last`
+/// are its own. A number out of order (another thread's commit recorded first) starts a new
+/// run, which can only make `covers` answer false.
+struct OwnCommits {
+    private var first = 1
+    private var last = 0
+
+    mutating func add(_ number: Int) {
+        if number == last + 1 { last = number } else { (first, last) = (number, number) }
+    }
+
+    func covers(_ lower: Int, through upper: Int) -> Bool { first <= lower && upper <= last && lower <= upper }
+}

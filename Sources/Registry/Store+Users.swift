@@ -27,12 +27,31 @@ extension Store {
 
     /// Creates or replaces a user's record.
     public func putUser(_ name: String, record: [UInt8]) throws {
+        defer { userWrites.withLock { $0 += 1 } }
         try log.write { txn in try txn.put(record, forKey: Array(name.utf8), in: users) }
     }
 
     /// Removes a user; false when there was none.
     @discardableResult
     public func removeUser(_ name: String) throws -> Bool {
-        try log.write { txn in try txn.delete(Array(name.utf8), in: users) }
+        defer { userWrites.withLock { $0 += 1 } }
+        return try log.write { txn in try txn.delete(Array(name.utf8), in: users) }
     }
+
+    /// Where the users stand now: take it before reading a record, and a cache of what was read
+    /// stays valid while `usersUnchanged(since:)` says so.
+    public func usersStamp() -> UsersStamp { UsersStamp(commit: log.lastCommit, writes: userWrites.withLock { $0 }) }
+
+    /// True when no user can have changed since `stamp`: this process has written none, and
+    /// every commit since was this process's own (another process, `registry user`, may
+    /// have written some). Costs no transaction.
+    public func usersUnchanged(since stamp: UsersStamp) -> Bool {
+        userWrites.withLock { $0 } == stamp.writes && log.noOtherCommits(since: stamp.commit)
+    }
+}
+
+/// See `Store.usersStamp()`.
+public struct UsersStamp: Sendable {
+    let commit: Int
+    let writes: Int
 }

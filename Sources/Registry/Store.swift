@@ -10,6 +10,8 @@ public final class Store: Sendable {
     let memberships: LogIndex
     let cases: LogIndex
     let organisations: LogIndex
+    /// User records this process has written (see `usersStamp`).
+    let userWrites = Locked(0)
 
     /// The indexes the domain keeps beside the log.
     static let indexSpecs = [

@@ -31,9 +31,11 @@ struct IdentityMiddleware: RouterMiddleware {
 
 extension HTTPFields {
     /// The token of an `Authorization: Bearer …` header, compared byte by byte (HummingbirdAuth's
-    /// `bearer` compares characters, which cost more than the rest of the check).
+    /// `bearer` joins the values and compares characters, which cost more than the rest of the
+    /// check).
     var bearerToken: String? {
-        guard let value = self[.authorization] else { return nil }
+        // The first field of that name: the subscript by name would join all of them.
+        guard let value = first(where: { $0.name == .authorization })?.value else { return nil }
         let prefix = "Bearer ".utf8
         guard value.utf8.starts(with: prefix) else { return nil }
         return String(Substring(value.utf8.dropFirst(prefix.count)))

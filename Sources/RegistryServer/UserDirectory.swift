@@ -7,8 +7,9 @@ import Registry
 ///
 /// A bcrypt check costs a quarter of a second, too much for every API request, so a token
 /// that passed once is remembered (by its SHA-256, never in clear) together with the stored
-/// record it matched; later requests only re-read the record's bytes and compare them, so
-/// removing a user or changing their role or credentials takes effect at once. Wrong tokens
+/// record it matched. Later requests re-read the record's bytes and compare them only when a
+/// user may have changed since (`Store.usersUnchanged`), so removing a user or changing their
+/// role or credentials takes effect at once, and an append reads no record. Wrong tokens
 /// for one user are throttled like wrong passwords, so that nobody can keep the server busy
 /// with bcrypt checks.
 final class UserDirectory: Sendable {
@@ -31,9 +32,15 @@ final class UserDirectory: Sendable {
     /// The owner of `token`, or nil when the token is not valid.
     func user(token: String) async throws -> User? {
         guard let (name, secret) = Token.parse(token) else { return nil }
-        guard let stored = try store.userRecord(name) else { return nil }
         let key = SHA256.hash(data: Array(token.utf8))
-        if let known = verifiedTokens.withLock({ $0[key] }), known.record == stored { return known.user }
+        let known = verifiedTokens.withLock { $0[key] }
+        if let known, store.usersUnchanged(since: known.stamp) { return known.user }
+        let stamp = store.usersStamp()
+        guard let stored = try store.userRecord(name) else { return nil }
+        if let known, known.record == stored {
+            verifiedTokens.withLock { $0[key] = VerifiedToken(record: stored, user: known.user, stamp: stamp) }
+            return known.user
+        }
         guard let record = try? UserRecord(bytes: stored) else { return nil }
         let keys = ["token:" + name]
         guard tokenThrottle.wait(for: keys) == nil else { return nil }
@@ -56,7 +63,7 @@ final class UserDirectory: Sendable {
         verifiedTokens.withLock { cache in
             // Tokens are few; a full cache means someone is cycling through valid tokens.
             if cache.count >= 10_000 { cache.removeAll() }
-            cache[key] = VerifiedToken(record: stored, user: user)
+            cache[key] = VerifiedToken(record: stored, user: user, stamp: stamp)
         }
         return user
     }
@@ -78,8 +85,10 @@ final class UserDirectory: Sendable {
     }
 }
 
-/// A token that passed its bcrypt check, with the stored user record it was checked against.
+/// A token that passed its bcrypt check, with the stored user record it was checked against
+/// and when that record was read.
 private struct VerifiedToken {
     let record: [UInt8]
     let user: User
+    let stamp: UsersStamp
 }

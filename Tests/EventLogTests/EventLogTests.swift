@@ -111,6 +111,28 @@ struct EventLogTests {
         #expect(try log.verify { _ in [] }.position == 3000)
     }
 
+    /// `lastCommit` reads the meta pages in the map; while the map grows it must wait, or it
+    /// reads from pages no longer mapped.
+    @Test func lastCommitCanBeReadWhileTheMapGrows() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let log = try EventLog(path: dir.path, options: LogOptions(initialMapSize: 1 << 20))
+        let writing = Locked(true)
+        let reader = Thread {
+            var last = 0
+            while writing.withLock({ $0 }) {
+                let commit = log.lastCommit
+                precondition(commit >= last, "commit numbers only grow")
+                last = commit
+            }
+        }
+        reader.start()
+        let payload = String(repeating: "x", count: 2000)
+        for _ in 0..<10 { try append(log, Array(repeating: payload, count: 300)) }
+        writing.withLock { $0 = false }
+        #expect(log.mapSize >= 8 << 20)
+        #expect(log.lastCommit > 10)
+    }
+
     @Test func verifyFindsOneChangedByte() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         do {
@@ -208,5 +230,20 @@ struct EventLogTests {
         var again = SeededRandom(seed: 7)
         #expect(a == EventID.random(using: &again))
         #expect(a.description.dropFirst(14).first == "4")
+    }
+
+    @Test func ownCommitsCoverOnlyAnUnbrokenRunOfThisProcesssNumbers() {
+        var own = OwnCommits()
+        #expect(!own.covers(1, through: 1))
+        own.add(5); own.add(6); own.add(7)
+        #expect(own.covers(5, through: 7))
+        #expect(own.covers(6, through: 7))
+        #expect(!own.covers(4, through: 7)) // 4 was another's
+        own.add(9) // 8 was another's: a new run
+        #expect(!own.covers(6, through: 9))
+        #expect(own.covers(9, through: 9))
+        own.add(8) // recorded late by another thread: never more than before
+        #expect(!own.covers(8, through: 9))
+        #expect(!own.covers(9, through: 9))
     }
 }

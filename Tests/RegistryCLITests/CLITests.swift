@@ -97,6 +97,27 @@ struct CLITests {
         #expect(csv.contains("navet.visit,\(writers * perWriter)"))
     }
 
+    /// A server remembers checked tokens while no other process has written: its own appends
+    /// leave the users as they were, another process's commit (here an event) may not have.
+    @Test func onlyAnotherProcessesCommitOrAUserWriteCanChangeTheUsers() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        #expect(try registry.run(["init"]).status == 0)
+        let store = try Store(path: dir.sub("store"))
+        let stamp = store.usersStamp()
+        #expect(store.usersUnchanged(since: stamp))
+        for attendees in 1...3 {
+            _ = try store.append([try Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-10-02","attendees":\#(attendees)}"#, today: .today())])
+        }
+        #expect(store.usersUnchanged(since: stamp))
+        #expect(try registry.run(["log", "navet.lecture", "--occurred", "2013-10-02", "--attendees", "3"]).status == 0)
+        #expect(!store.usersUnchanged(since: stamp))
+        let later = store.usersStamp()
+        #expect(store.usersUnchanged(since: later))
+        try store.putUser("eva", record: Array("{}".utf8))
+        #expect(!store.usersUnchanged(since: later))
+    }
+
     @Test func killingAnImportLeavesAllOrNothing() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let registry = RegistryBinary(store: dir.sub("store"))
