@@ -307,14 +307,16 @@ struct CanonicalWriter {
     mutating func integer(_ value: some BinaryInteger) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = UInt64(value.magnitude)
-        var digits = 1
-        var scale: UInt64 = 10
-        while digits < 20, magnitude >= scale { digits += 1; scale = scale &* 10 }
-        let end = bytes.count + digits
-        bytes.append(contentsOf: repeatElement(0, count: digits))
-        for i in stride(from: end - 1, through: end - digits, by: -1) {
-            bytes[i] = UInt8(truncatingIfNeeded: magnitude % 10) + 48
-            magnitude /= 10
+        // Digits from the end of a 20-byte buffer on the stack (UInt64.max has 20).
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = 20
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(truncatingIfNeeded: magnitude % 10) + 48
+                magnitude /= 10
+            } while magnitude > 0
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<20]))
         }
     }
 
@@ -431,10 +433,7 @@ struct CanonicalObject {
 
     /// `"key":value`.
     private static func write(_ key: FieldKey, _ value: Field, to writer: inout CanonicalWriter) {
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.bytes.append(contentsOf: FieldKey.names[key.rawValue])
-        writer.bytes.append(UInt8(ascii: "\""))
-        writer.bytes.append(UInt8(ascii: ":"))
+        writer.bytes.append(contentsOf: FieldKey.quotedNames[key.rawValue])
         switch value {
         case .string(let text): writer.string(text)
         case .integer(let value): writer.integer(value)
@@ -457,4 +456,13 @@ extension FieldKey {
     /// The names, in case order.
     static let names: [[UInt8]] = ["adults", "amount_sek", "applicant", "area", "attendees", "by", "case", "children", "days", "decision", "from", "funding", "gender", "grant", "id", "municipality", "name", "note", "occurred", "organisation", "outcome", "participants", "programme", "project", "pupils", "reason", "recorded", "replacement", "role", "school", "seq", "service", "target", "teachers", "theme", "title", "to", "type", "unit"].map { Array($0.utf8) }
     var index: Int { rawValue }
+
+    /// `"name":` for each key, made once into memory that is never freed: appending one costs
+    /// no reference counting.
+    nonisolated(unsafe) static let quotedNames: [UnsafeRawBufferPointer] = names.map { name in
+        let quoted = [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\""), UInt8(ascii: ":")]
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: quoted.count, alignment: 1)
+        memory.copyMemory(from: UnsafeRawBufferPointer(start: quoted, count: quoted.count))
+        return UnsafeRawBufferPointer(memory)
+    }
 }

@@ -18,6 +18,8 @@ do {
         try AppendBenchmark(directory: scratch, rounds: option("rounds", default: 500)).run()
     case "log":
         try LogBenchmark(directory: scratch, events: option("events", default: 1_000_000)).run()
+    case "decode":
+        try DecodeBenchmark(events: option("events", default: 200_000)).run()
     case "import":
         try ImportBenchmark(directory: scratch, events: option("events", default: 1_000_000)).run()
     case "report":
@@ -27,7 +29,7 @@ do {
         try ImportBenchmark(directory: scratch, events: 1_000_000).run()
         try ReportBenchmark(directory: scratch, events: 10_000_000, years: 10).run()
     default:
-        print("usage: registry-bench append [--rounds N] | import [--events N] | report [--events N --years Y] | all")
+        print("usage: registry-bench append [--rounds N] | decode [--events N] | import [--events N] | report [--events N --years Y] | all")
         exit(2)
     }
 } catch {
