@@ -122,6 +122,10 @@ extension Store {
 /// background threads, in the order the consuming thread will ask for them. Decoded chunks are
 /// kept until the pipeline goes away, so a transaction that starts over (the map grew) reads
 /// them again.
+///
+/// One core is left to the consuming thread (the appending one), which decodes chunks itself
+/// while the one it needs is not ready: every core stays busy and none is shared by two busy
+/// threads.
 final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     static var chunkSize: Int { 4096 }
     private let data: [UInt8]
@@ -131,6 +135,8 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     private let make: @Sendable (Event, Int) -> Output
     private let condition = NSCondition()
     private var results: [Result<[(line: Int, event: Output)], InputError>?]
+    /// The first chunk no thread has started.
+    private var nextChunk = 0
     private var cancelled = false
 
     var lineCount: Int { lines.count }
@@ -142,17 +148,40 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
         self.make = make
         lines = Store.lineRanges(data)
         results = Array(repeating: nil, count: (lines.count + Self.chunkSize - 1) / Self.chunkSize)
-        for chunk in results.indices {
-            DispatchQueue.global().async { self.decode(chunk) }
+        let workers = min(results.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        for _ in 0..<workers {
+            DispatchQueue.global().async {
+                while let chunk = self.claim() { self.decode(chunk) }
+            }
         }
     }
 
-    /// The events of chunk `index` with their line numbers, waiting until it is decoded.
+    /// The events of chunk `index` with their line numbers. While it is not decoded yet, the
+    /// calling thread decodes chunks no other thread has started.
     func chunk(_ index: Int) throws(InputError) -> [(line: Int, event: Output)] {
         condition.lock()
         defer { condition.unlock() }
-        while results[index] == nil { condition.wait() }
+        while results[index] == nil {
+            if !cancelled, nextChunk < results.count {
+                let chunk = nextChunk
+                nextChunk += 1
+                condition.unlock()
+                decode(chunk)
+                condition.lock()
+            } else {
+                condition.wait()
+            }
+        }
         return try results[index]!.get()
+    }
+
+    /// Takes the next chunk to decode, if any is left.
+    private func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !cancelled, nextChunk < results.count else { return nil }
+        defer { nextChunk += 1 }
+        return nextChunk
     }
 
     /// Stops decoding chunks not yet started.
@@ -163,22 +192,16 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     }
 
     private func decode(_ chunk: Int) {
-        condition.lock()
-        let skip = cancelled
-        condition.unlock()
-        var result: Result<[(line: Int, event: Output)], InputError> = .success([])
-        if !skip {
-            result = Result { () throws(InputError) in
-                var events: [(line: Int, event: Output)] = []
-                events.reserveCapacity(Self.chunkSize)
-                try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
-                    for i in (chunk * Self.chunkSize)..<min(lines.count, (chunk + 1) * Self.chunkSize) {
-                        guard let event = try Store.decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) else { continue }
-                        events.append((i + 1, make(event, i)))
-                    }
+        let result = Result { () throws(InputError) in
+            var events: [(line: Int, event: Output)] = []
+            events.reserveCapacity(Self.chunkSize)
+            try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
+                for i in (chunk * Self.chunkSize)..<min(lines.count, (chunk + 1) * Self.chunkSize) {
+                    guard let event = try Store.decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) else { continue }
+                    events.append((i + 1, make(event, i)))
                 }
-                return events
             }
+            return events
         }
         condition.lock()
         results[chunk] = result
