@@ -45,8 +45,8 @@ struct UserRecord: Codable, Sendable {
 }
 
 extension Store {
-    /// The record of user `name`, or nil when there is none (or it cannot be read).
-    /// Every API request looks its user up; the bytes are read each time (so a removed or
+    /// The record of user `name`, or nil when there is none (or it cannot be read). Every page
+    /// request looks its session's user up; the bytes are read each time (so a removed or
     /// changed user takes effect at once) but decoded only when they change.
     func user(named name: String) throws -> UserRecord? {
         guard let bytes = try userRecord(name) else { return nil }
