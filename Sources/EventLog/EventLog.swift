@@ -220,7 +220,8 @@ public final class EventLog: Sendable {
                     let rc = mdb_txn_commit(txn)
                     if rc == MDB_MAP_FULL { throw LogError.mapFull }
                     try check(rc, "committing", path: path)
-                    ownCommits.withLock { $0.add(number) }
+                    // A transaction that wrote nothing took no number: another may take it.
+                    if writer.wrote { ownCommits.withLock { $0.add(number) } }
                     // Committed: later transactions need not compute these entries again.
                     tailCache.remember(tail)
                     return result

@@ -8,6 +8,9 @@ public final class WriteTransaction: ReadTransaction {
     public let recorded: Milliseconds
     /// Set when any write hit `MDB_MAP_FULL`, even if the caller swallowed the error.
     var mapFull = false
+    /// Set by every successful put or delete (and by a savepoint that kept its writes): LMDB
+    /// commits a transaction that changed nothing without giving it a number.
+    private(set) var wrote = false
     private let parent: WriteTransaction?
     /// One cursor per database, opened on first use: a put through a cursor skips the setup
     /// `mdb_put` repeats. LMDB closes a write transaction's cursors when it ends.
@@ -142,6 +145,7 @@ public final class WriteTransaction: ReadTransaction {
         }
         if rc == MDB_NOTFOUND { return false }
         try check(rc, "mdb_del")
+        wrote = true
         return true
     }
 
@@ -165,6 +169,7 @@ public final class WriteTransaction: ReadTransaction {
             currentHead = nested.currentHead
             builtTail = nested.builtTail
             unwritten = nested.unwritten
+            wrote = wrote || nested.wrote
             return result
         } catch {
             if nested.mapFull { mapFull = true }
@@ -178,6 +183,7 @@ public final class WriteTransaction: ReadTransaction {
         var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var dataVal = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
         try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags)))
+        wrote = true
     }
 
     private func cursor(_ dbi: MDB_dbi) throws -> OpaquePointer {
@@ -197,6 +203,7 @@ public final class WriteTransaction: ReadTransaction {
         var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var dataVal = MDB_val(mv_size: count, mv_data: nil)
         try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags | MDB_RESERVE)))
+        wrote = true
         fill(UnsafeMutableRawBufferPointer(start: dataVal.mv_data, count: count))
     }
 
