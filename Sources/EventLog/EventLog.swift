@@ -235,7 +235,8 @@ public final class EventLog: Sendable {
     }
 
     /// The number of the newest committed write transaction, by any process (LMDB numbers
-    /// them in commit order). Read from the map: no transaction needed.
+    /// them in commit order). Read from the map: no transaction needed, and none may be open on
+    /// this thread (it waits for a map that grows, as a transaction would).
     public var lastCommit: Int { environment.info().me_last_txnid }
 
     /// Whether every transaction committed after `commit` (a `lastCommit`) was this process's

@@ -55,6 +55,9 @@ public class ReadTransaction {
         return builtTail!
     }
 
+    /// The number of the commit this transaction sees (see `EventLog.lastCommit`).
+    public var snapshot: Int { mdb_txn_id(txn) }
+
     /// The last position whose ids and index entries are in the B-trees.
     func watermark() throws -> Position {
         try withValue(databases.meta, key: MetaKey.indexed) { $0.loadBigEndian(UInt64.self, at: 0) } ?? 0

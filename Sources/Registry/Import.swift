@@ -162,7 +162,7 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while results[index] == nil {
-            if !cancelled, nextChunk < results.count {
+            if nextChunk < results.count {
                 let chunk = nextChunk
                 nextChunk += 1
                 condition.unlock()

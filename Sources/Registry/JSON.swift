@@ -462,7 +462,7 @@ extension FieldKey {
     nonisolated(unsafe) static let quotedNames: [UnsafeRawBufferPointer] = names.map { name in
         let quoted = [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\""), UInt8(ascii: ":")]
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: quoted.count, alignment: 1)
-        memory.copyMemory(from: UnsafeRawBufferPointer(start: quoted, count: quoted.count))
+        quoted.withUnsafeBytes { memory.copyMemory(from: $0) }
         return UnsafeRawBufferPointer(memory)
     }
 }

@@ -27,20 +27,33 @@ extension Store {
 
     /// Creates or replaces a user's record.
     public func putUser(_ name: String, record: [UInt8]) throws {
-        defer { userWrites.withLock { $0 += 1 } }
-        try log.write { txn in try txn.put(record, forKey: Array(name.utf8), in: users) }
+        try countingUserWrite { try log.write { txn in try txn.put(record, forKey: Array(name.utf8), in: users) } }
     }
 
     /// Removes a user; false when there was none.
     @discardableResult
     public func removeUser(_ name: String) throws -> Bool {
-        defer { userWrites.withLock { $0 += 1 } }
-        return try log.write { txn in try txn.delete(Array(name.utf8), in: users) }
+        try countingUserWrite { try log.write { txn in try txn.delete(Array(name.utf8), in: users) } }
     }
 
-    /// Where the users stand now: take it before reading a record, and a cache of what was read
+    /// Counts a write of users before it commits (a record read meanwhile is not trusted) and
+    /// after (one read before the count moved is not trusted either).
+    private func countingUserWrite<T>(_ write: () throws -> T) rethrows -> T {
+        userWrites.withLock { $0 += 1 }
+        defer { userWrites.withLock { $0 += 1 } }
+        return try write()
+    }
+
+    /// The record of one user, with a stamp of what it was read from: a cache of the record
     /// stays valid while `usersUnchanged(since:)` says so.
-    public func usersStamp() -> UsersStamp { UsersStamp(commit: log.lastCommit, writes: userWrites.withLock { $0 }) }
+    public func userRecordStamped(_ name: String) throws -> (record: [UInt8]?, stamp: UsersStamp) {
+        let writes = userWrites.withLock { $0 }
+        return try log.read { txn in
+            // The snapshot's own number: the newest meta page may already belong to a commit
+            // this snapshot does not see.
+            (try txn.value(forKey: Array(name.utf8), in: users), UsersStamp(commit: txn.snapshot, writes: writes))
+        }
+    }
 
     /// True when no user can have changed since `stamp`: this process has written none, and
     /// every commit since was this process's own (another process, `registry user`, may
@@ -50,7 +63,7 @@ extension Store {
     }
 }
 
-/// See `Store.usersStamp()`.
+/// See `Store.userRecordStamped(_:)`.
 public struct UsersStamp: Sendable {
     let commit: Int
     let writes: Int

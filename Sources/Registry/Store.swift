@@ -10,7 +10,7 @@ public final class Store: Sendable {
     let memberships: LogIndex
     let cases: LogIndex
     let organisations: LogIndex
-    /// User records this process has written (see `usersStamp`).
+    /// User records this process has written (see `userRecordStamped`).
     let userWrites = Locked(0)
 
     /// The indexes the domain keeps beside the log.

@@ -26,6 +26,8 @@ struct LoginController {
     }
 
     @Sendable func login(request: Request, context: AppRequestContext) async throws -> Response {
+        // Before the body is read: a channel that closes meanwhile forgets its peer's address.
+        let address = clientAddress(request, context)
         let form = try await FormData.body(of: request)
         guard let cookie = request.cookies[Self.loginCookie]?.value, let given = form["csrf"],
               AppRequestContext.constantTimeEqual(cookie, given) else {
@@ -33,7 +35,7 @@ struct LoginController {
         }
         let name = form.text("name") ?? "", password = form["password"] ?? ""
         let next = form["next"]
-        let keys = ["user:" + name.lowercased(), "address:" + clientAddress(request, context)]
+        let keys = ["user:" + name.lowercased(), "address:" + address]
         if let wait = state.throttle.wait(for: keys) {
             let seconds = Int(wait.components.seconds) + 1
             var page = try loginPage(status: .tooManyRequests, name: name, next: next,

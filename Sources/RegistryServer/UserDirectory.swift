@@ -35,8 +35,8 @@ final class UserDirectory: Sendable {
         let key = SHA256.hash(data: Array(token.utf8))
         let known = verifiedTokens.withLock { $0[key] }
         if let known, store.usersUnchanged(since: known.stamp) { return known.user }
-        let stamp = store.usersStamp()
-        guard let stored = try store.userRecord(name) else { return nil }
+        let (bytes, stamp) = try store.userRecordStamped(name)
+        guard let stored = bytes else { return nil }
         if let known, known.record == stored {
             verifiedTokens.withLock { $0[key] = VerifiedToken(record: stored, user: known.user, stamp: stamp) }
             return known.user

@@ -106,20 +106,20 @@ struct CLITests {
         let store = try Store(path: dir.sub("store"))
         let lecture = ["log", "navet.lecture", "--occurred", "2013-10-02", "--attendees", "3"]
         // A write that changes nothing takes no number: the next commit, another's, does.
-        let stamp = store.usersStamp()
+        let stamp = try store.userRecordStamped("eva").stamp
         try store.log.write { _ in }
         #expect(store.usersUnchanged(since: stamp))
         #expect(try registry.run(lecture).status == 0)
         #expect(!store.usersUnchanged(since: stamp))
 
-        let second = store.usersStamp()
+        let second = try store.userRecordStamped("eva").stamp
         for attendees in 1...3 {
             _ = try store.append([try Event.decode(json: #"{"type":"navet.lecture","occurred":"2013-10-02","attendees":\#(attendees)}"#, today: .today())])
         }
         #expect(store.usersUnchanged(since: second))
         #expect(try registry.run(lecture).status == 0)
         #expect(!store.usersUnchanged(since: second))
-        let later = store.usersStamp()
+        let later = try store.userRecordStamped("eva").stamp
         #expect(store.usersUnchanged(since: later))
         try store.putUser("eva", record: Array("{}".utf8))
         #expect(!store.usersUnchanged(since: later))
