@@ -18,7 +18,12 @@ struct Tail {
     private(set) var ids: [EventID: Position] = [:]
     private(set) var entries: [MDB_dbi: SortedEntries] = [:]
 
-    init(watermark: Position) { self.watermark = watermark }
+    /// `capacity`: how many events the tail is expected to take before it is written.
+    init(watermark: Position, capacity: Int = 0) {
+        self.watermark = watermark
+        events.reserveCapacity(capacity)
+        ids.reserveCapacity(capacity)
+    }
 
     var last: Position { watermark + Position(events.count) }
 

@@ -132,7 +132,8 @@ public final class WriteTransaction: ReadTransaction {
         try MetaKey.indexed.withUnsafeBytes { k in
             try withUnsafeBytes(of: &watermark) { v in try write(databases.meta, key: k, value: v, flags: 0) }
         }
-        builtTail = Tail(watermark: tail.last)
+        // The next tail is likely as long as this one (an import writes one every 4096 events).
+        builtTail = Tail(watermark: tail.last, capacity: tail.events.count)
         unwritten = 0
     }
 
