@@ -10,6 +10,8 @@ final class Environment: @unchecked Sendable {
     let pointer: OpaquePointer
     private var gate = pthread_rwlock_t()
     private(set) var mapSize: Int
+    /// LMDB's page size, fixed when the store was made.
+    let pageSize: Int
 
     init(path: String, mapSize: Int, maxReaders: UInt32, maxDatabases: UInt32) throws {
         self.path = path
@@ -37,6 +39,9 @@ final class Environment: @unchecked Sendable {
         var info = MDB_envinfo()
         mdb_env_info(env, &info)
         self.mapSize = max(mapSize, info.me_mapsize)
+        var stat = MDB_stat()
+        mdb_env_stat(env, &stat)
+        pageSize = Int(stat.ms_psize)
         var attributes = pthread_rwlockattr_t()
         pthread_rwlockattr_init(&attributes)
         #if os(Linux)
@@ -71,13 +76,7 @@ final class Environment: @unchecked Sendable {
     /// Grows the map (by doublings) until `bytes` more fit beside what is used, so that a
     /// large write does not fill the map and run again from the start.
     func reserve(_ bytes: Int) throws {
-        let used = shared {
-            var info = MDB_envinfo()
-            var stat = MDB_stat()
-            mdb_env_info(pointer, &info)
-            mdb_env_stat(pointer, &stat)
-            return (info.me_last_pgno + 1) * Int(stat.ms_psize)
-        }
+        let used = (info().me_last_pgno + 1) * pageSize
         var size = mapSize
         while size < used + bytes { size *= 2 }
         if size > mapSize { try grow(to: size) }
@@ -92,7 +91,7 @@ final class Environment: @unchecked Sendable {
     }
 
     /// The environment's info. LMDB reads it from the meta pages in the map, so the gate is
-    /// held: a map that grows meanwhile moves them (so does `reserve`).
+    /// held: a map that grows meanwhile moves them.
     func info() -> MDB_envinfo {
         shared {
             var info = MDB_envinfo()

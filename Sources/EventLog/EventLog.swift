@@ -79,11 +79,11 @@ public final class EventLog: Sendable {
     public let path: String
     let environment: Environment
     let databases: Databases
-    let tailCache: TailCache
-    /// The indexer is set once, right after opening (`setIndexer`). It is kept inside a struct:
-    /// a bare closure in a generic lock is re-wrapped in a reabstraction thunk on every access,
-    /// a chain that grew with every transaction.
-    private let context: Locked<TailContext>
+    let tailCache = TailCache()
+    /// Set once, right after opening (`setIndexer`). The closure sits inside a struct: a bare
+    /// closure in a generic lock is re-wrapped in a reabstraction thunk on every access, a
+    /// chain that grew with every transaction.
+    private let indexer = Locked(IndexerSlot())
     /// The transactions this process committed most recently, without any other's in between.
     private let ownCommits = Locked(OwnCommits())
 
@@ -99,9 +99,6 @@ public final class EventLog: Sendable {
             path: path, mapSize: options.initialMapSize, maxReaders: options.maxReaders,
             maxDatabases: UInt32(3 + options.indexes.count))
         databases = try Self.openDatabases(environment, indexes: options.indexes)
-        let cache = TailCache()
-        tailCache = cache
-        context = Locked(TailContext(cache: cache, indexer: nil))
     }
 
     private static func openDatabases(_ environment: Environment, indexes: [IndexSpec]) throws -> Databases {
@@ -166,10 +163,10 @@ public final class EventLog: Sendable {
     /// the newest events (see `Tail`). Call once, right after opening, before any transaction.
     /// Without an indexer every write transaction puts its entries into the B-trees at once.
     public func setIndexer(_ indexer: @escaping Indexer) {
-        context.withLock { $0 = TailContext(cache: $0.cache, indexer: indexer) }
+        self.indexer.withLock { $0.indexer = indexer }
     }
 
-    var tailContext: TailContext { context.withLock { $0 } }
+    var tailContext: TailContext { TailContext(cache: tailCache, indexer: indexer.withLock { $0.indexer }) }
 
     /// Lends a read transaction to `body`; it sees one consistent snapshot and never blocks writers.
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
@@ -306,4 +303,9 @@ struct OwnCommits {
     }
 
     func covers(_ lower: Int, through upper: Int) -> Bool { first <= lower && upper <= last && lower <= upper }
+}
+
+/// Holds the indexer (see `EventLog.indexer`).
+private struct IndexerSlot {
+    var indexer: Indexer?
 }

@@ -457,12 +457,6 @@ extension FieldKey {
     static let names: [[UInt8]] = ["adults", "amount_sek", "applicant", "area", "attendees", "by", "case", "children", "days", "decision", "from", "funding", "gender", "grant", "id", "municipality", "name", "note", "occurred", "organisation", "outcome", "participants", "programme", "project", "pupils", "reason", "recorded", "replacement", "role", "school", "seq", "service", "target", "teachers", "theme", "title", "to", "type", "unit"].map { Array($0.utf8) }
     var index: Int { rawValue }
 
-    /// `"name":` for each key, made once into memory that is never freed: appending one costs
-    /// no reference counting.
-    nonisolated(unsafe) static let quotedNames: [UnsafeRawBufferPointer] = names.map { name in
-        let quoted = [UInt8(ascii: "\"")] + name + [UInt8(ascii: "\""), UInt8(ascii: ":")]
-        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: quoted.count, alignment: 1)
-        quoted.withUnsafeBytes { memory.copyMemory(from: $0) }
-        return UnsafeRawBufferPointer(memory)
-    }
+    /// `"name":` for each key, made once.
+    static let quotedNames: [[UInt8]] = names.map { [UInt8(ascii: "\"")] + $0 + [UInt8(ascii: "\""), UInt8(ascii: ":")] }
 }

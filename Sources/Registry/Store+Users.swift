@@ -21,9 +21,7 @@ extension Store {
     }
 
     /// The record of one user.
-    public func userRecord(_ name: String) throws -> [UInt8]? {
-        try log.read { txn in try txn.value(forKey: Array(name.utf8), in: users) }
-    }
+    public func userRecord(_ name: String) throws -> [UInt8]? { try userRecordStamped(name).record }
 
     /// Creates or replaces a user's record.
     public func putUser(_ name: String, record: [UInt8]) throws {
