@@ -156,15 +156,22 @@ struct FieldReader {
             return nil
         }
         guard case .string(let text) = value else { throw error(key, "must be a string, got \(value.kind)") }
-        guard !text.isEmpty else {
-            if required { throw error(key, "must not be empty") }
-            throw error(key, "must not be empty (leave it out instead)")
+        guard !text.isEmpty, !Self.isBlank(text) else {
+            let problem = text.isEmpty ? "must not be empty" : "must not be empty or only spaces"
+            if required { throw error(key, problem) }
+            throw error(key, problem + " (leave it out instead)")
         }
         // Counting characters is slow; a text with no more bytes than the limit is within it.
         guard text.utf8.count <= maxLength || text.count <= maxLength else {
             throw error(key, "is \(text.count) characters long; at most \(maxLength) are allowed")
         }
         return text
+    }
+
+    /// Only white space (a first byte that is plain ASCII and not a space settles it quickly).
+    static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x80 { return false }
+        return text.allSatisfy(\.isWhitespace)
     }
 
     mutating func count(_ key: String, minimum: Int = 0, maximum: Int = Limits.maxCount) throws(InputError) -> Int {
@@ -234,7 +241,24 @@ struct FieldReader {
         }) else {
             throw error("case", "must be a pseudonymous id of 1–40 characters A–Z, a–z, 0–9 or '-' (never a name or personal number)")
         }
+        guard !Self.looksLikePersonalNumber(text) else {
+            throw error("case", "looks like a personal identity number; use a pseudonymous id (never a name or personal number)")
+        }
         return text
+    }
+
+    /// A Swedish personal identity or coordination number: YYMMDD or YYYYMMDD, an optional
+    /// '-', four digits, where the date part could be a birth date (day + 60 for a
+    /// coordination number).
+    static func looksLikePersonalNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        let digits = bytes.filter { $0 != UInt8(ascii: "-") }
+        guard digits.count == 10 || digits.count == 12, digits.allSatisfy({ (48...57).contains($0) }) else { return false }
+        let dateLength = digits.count - 4
+        guard bytes.count == digits.count || (bytes.count == digits.count + 1 && bytes[dateLength] == UInt8(ascii: "-")) else { return false }
+        func number(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + Int($1 - 48) } }
+        let month = number((dateLength - 4)..<(dateLength - 2)), day = number((dateLength - 2)..<dateLength)
+        return (1...12).contains(month) && ((1...31).contains(day) || (61...91).contains(day))
     }
 
     mutating func target() throws(InputError) -> EventID {

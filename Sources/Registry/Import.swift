@@ -30,7 +30,7 @@ extension Store {
     /// Errors name the line. JSON Lines are decoded on background threads, a chunk at a time,
     /// while this thread appends the chunks already decoded in one transaction.
     public func importEvents(_ data: [UInt8], today: Day = .today()) throws -> ImportResult {
-        guard Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
+        guard try Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
         var random = SecureRandom()
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         // Line order gives fresh ids that increase through the file.
@@ -69,8 +69,12 @@ extension Store {
         return ImportResult(appended: new, existing: existing)
     }
 
-    static func isJSONLines(_ data: [UInt8]) -> Bool {
+    /// JSON Lines start with "{", CSV with a header; a JSON array is neither.
+    static func isJSONLines(_ data: [UInt8]) throws(InputError) -> Bool {
         let firstByte = data.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        if firstByte == UInt8(ascii: "[") {
+            throw InputError(line: 1, "the file is a JSON array; import takes JSON Lines (one event object per line) or CSV")
+        }
         return firstByte == nil || firstByte == UInt8(ascii: "{")
     }
 
@@ -108,7 +112,7 @@ extension Store {
 
     /// Decodes every non-blank line; the first bad line (by number) is the error.
     public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
-        guard isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
+        guard try isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
         let pipeline = DecodingPipeline(data, today: today) { event, _ in event }
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []

@@ -15,7 +15,7 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         var parts: [String] = []
         if let line { parts.append("line \(line)") }
-        if let index { parts.append("event \(index)") }
+        if let index { parts.append("event \(index + 1)") } // counted from 1, like lines
         if let field { parts.append("field \"\(field)\"") }
         parts.append(message)
         return parts.joined(separator: ": ")

@@ -95,7 +95,13 @@ public struct Municipality: Hashable, Sendable {
     }
 
     private static func suggestions(for input: String) -> [String] {
-        let query = Array(fold(input))
+        let folded = fold(input)
+        // "Borås kommun", "Marks kommun", "Göteborgs stad": the name without the suffix.
+        for suffix in [" kommun", " stad"] where folded.hasSuffix(suffix) {
+            let base = String(folded.dropLast(suffix.count))
+            if let m = nameIndex[base] ?? (base.hasSuffix("s") ? nameIndex[String(base.dropLast())] : nil) { return [m.name] }
+        }
+        let query = Array(folded)
         guard !query.isEmpty else { return [] }
         let limit = min(3, query.count / 2)
         var hits: [(distance: Int, name: String)] = []

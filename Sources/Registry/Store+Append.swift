@@ -128,15 +128,11 @@ extension Store {
         return Appended(storedEvent: stored, event: event, isNew: true)
     }
 
-    private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "", replacing: Event? = nil) throws {
+    private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "") throws {
         switch event.fact {
         case .mcCase(let c):
+            // A case id may come again (a returning employee, a case retracted and logged anew).
             try requireMember(.mc, c.municipality, on: event.occurred, field: prefix + "municipality", in: txn, context: &context)
-            if case .mcCase(let old)? = replacing?.fact, old.caseID == c.caseID { break }
-            if let first = try txn.value(forKey: Array(c.caseID.utf8), in: cases) {
-                let seq = first.withUnsafeBytes { $0.loadBigEndianUInt64(at: 0) }
-                throw InputError(field: prefix + "case", "case \(c.caseID) is already open (seq \(seq)); record its outcome with mc.outcome")
-            }
         case .outcome(let o):
             guard try txn.value(forKey: Array(o.caseID.utf8), in: cases) != nil else {
                 throw InputError(field: prefix + "case", "no mc.case with case id \(o.caseID); open the case first")
@@ -149,7 +145,7 @@ extension Store {
             guard c.replacement.type == target.event.type else {
                 throw InputError(field: "replacement.type", "must be \(target.event.type.rawValue), the type of the target, got \(c.replacement.type.rawValue)")
             }
-            try validate(c.replacement, in: txn, context: &context, prefix: "replacement.", replacing: target.event)
+            try validate(c.replacement, in: txn, context: &context, prefix: "replacement.")
         default:
             break
         }

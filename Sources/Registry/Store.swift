@@ -63,6 +63,21 @@ public final class Store: Sendable {
         }
     }
 
+    /// The event with this id as it counts now (§3): the replacement of its newest correction,
+    /// or itself; `retracted` when a retraction targets it. Nil when no event has this id.
+    public func currentVersion(of id: EventID) throws -> (event: Event, retracted: Bool)? {
+        try log.read { txn in
+            guard let seq = try txn.position(of: id), let stored = try txn.event(at: seq) else { return nil }
+            let original = try RecordedEvent(stored).event
+            let fate = try EffectiveEvents(store: self, txn: txn, asOf: txn.head().position)
+                .fate(ofOriginal: seq, day: original.occurred.ordinal)
+            guard fate.latestCorrection > 0, let stored = try txn.event(at: fate.latestCorrection),
+                  case .correction(let correction) = try RecordedEvent(stored).event.fact
+            else { return (original, fate.retracted) }
+            return (correction.replacement, fate.retracted)
+        }
+    }
+
     /// Up to `limit` events after `seq`, in log order.
     public func events(after seq: Position, limit: Int = .max) throws -> [RecordedEvent] {
         try log.read { txn in

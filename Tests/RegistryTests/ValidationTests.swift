@@ -35,6 +35,11 @@ struct ValidationTests {
         (#"{"type":"navet.conference","occurred":"2013-09-14","participants":0}"#, "participants", "at least 1"),
         (#"{"type":"navet.lecture","occurred":"2013-09-14","attendees":0}"#, "attendees", "at least 1"),
         (#"{"type":"mc.case","occurred":"2013-09-14","case":"Anna Svensson","municipality":"Borås","service":"core"}"#, "case", "pseudonymous"),
+        (#"{"type":"mc.case","occurred":"2013-09-14","case":"19800101-1234","municipality":"Borås","service":"core"}"#, "case", "personal identity number"),
+        (#"{"type":"mc.case","occurred":"2013-09-14","case":"8001011234","municipality":"Borås","service":"core"}"#, "case", "personal identity number"),
+        (#"{"type":"mc.outcome","occurred":"2013-09-14","case":"800161-1234","municipality":"Borås","outcome":"studies"}"#, "case", "personal identity number"),
+        (#"{"type":"retraction","occurred":"2013-09-14","target":"01a22751-0db3-763e-b75c-a93ec4efd542","reason":"   "}"#, "reason", "only spaces"),
+        (#"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"school":" \t"}"#, "school", "leave it out"),
         (#"{"type":"mc.case","occurred":"2013-09-14","case":"MC-1","service":"core"}"#, "municipality", "is required"),
         (#"{"type":"mc.case","occurred":"2013-09-14","case":"MC-1","municipality":"Borås","service":"gold"}"#, "service", "core, purchased"),
         (#"{"type":"mc.outcome","occurred":"2013-09-14","case":"MC-1","municipality":"Borås","outcome":"retired"}"#, "outcome", "stayed-after-change"),
@@ -58,6 +63,13 @@ struct ValidationTests {
             #expect(error.field == field, "\(json)")
             #expect(error.message.contains(message), "\(error.message) should mention \(message)")
         }
+    }
+
+    @Test(arguments: ["MC-2013-0507", "800101", "12345678901", "8013011234", "198001011234x", "1980-0101-1234", "K-8001011234"])
+    func acceptsCaseIDsThatAreNoPersonalNumber(_ caseID: String) throws {
+        let event = try Self.decode(#"{"type":"mc.case","occurred":"2013-09-14","case":"\#(caseID)","municipality":"Borås","service":"core"}"#)
+        guard case .mcCase(let c) = event.fact else { Issue.record("not a case"); return }
+        #expect(c.caseID == caseID)
     }
 
     @Test func rejectsLongStrings() {
@@ -110,6 +122,11 @@ struct ValidationTests {
         #expect(Municipality.all.count == 290)
         #expect(Set(Municipality.all.map(\.code)).count == 290)
         #expect(throws: MunicipalityLookupError.self) { try Municipality.lookup("Atlantis") }
+    }
+
+    @Test(arguments: [("Borås kommun", "Borås"), ("Marks kommun", "Mark"), ("Göteborgs stad", "Göteborg"), ("tranemo kommun", "Tranemo")])
+    func aNameWithKommunOrStadSuggestsTheMunicipality(_ text: String, _ name: String) {
+        #expect { try Municipality.lookup(text) } throws: { ($0 as? MunicipalityLookupError)?.suggestions == [name] }
     }
 
     @Test func swedishOrderPutsÅBeforeÄBeforeÖ() {
