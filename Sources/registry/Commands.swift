@@ -102,7 +102,8 @@ struct Correct: ParsableCommand {
     func run() throws {
         let store = try options.openExisting()
         guard let targetID = EventID(id) else { throw InputError(field: "target", "must be the UUID of an event, got \"\(id)\"") }
-        guard let target = try store.event(id: targetID) else { throw InputError(field: "target", "no event with id \(id) in the log") }
+        // Fields not given are kept from the target as it counts now, after earlier corrections.
+        guard let target = try store.currentVersion(of: targetID) else { throw InputError(field: "target", "no event with id \(id) in the log") }
         guard case .object(var replacement) = try JSONParser.parse(target.event.json) else { preconditionFailure() }
         replacement.removeAll { $0.key == "id" }
         for (key, value) in try fieldObject(fields) {
@@ -165,6 +166,10 @@ struct Backup: ParsableCommand {
     @Argument(help: "A new directory for the copy.") var destination: String
 
     func run() throws {
+        // A full destination is the caller's mistake (exit 1), not a broken store (exit 3).
+        if let contents = try? FileManager.default.contentsOfDirectory(atPath: destination), !contents.isEmpty {
+            throw CLIError.rejected("backup destination \(destination) exists and is not empty; give a new or empty directory")
+        }
         let store = try options.openExisting()
         let head = try store.head()
         try store.backup(to: destination)

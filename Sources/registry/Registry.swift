@@ -17,7 +17,7 @@ struct RegistryCommand: AsyncParsableCommand {
     /// Exit codes of SPEC §5: 1 rejected input or failed check, 2 usage, 3 store unusable.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -26,6 +26,27 @@ struct RegistryCommand: AsyncParsableCommand {
         } catch {
             exit(with: error)
         }
+    }
+
+    /// `--store PATH` is global (SPEC §5): given before the subcommand, it moves to the end
+    /// (before a `--`), where every subcommand's `StoreOptions` reads it.
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var global: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--store", rest.count >= 2 {
+                global += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--store=") {
+                global.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        var result = Array(rest)
+        result.insert(contentsOf: global, at: result.firstIndex(of: "--") ?? result.endIndex)
+        return result
     }
 
     static func exit(with error: any Error) -> Never {

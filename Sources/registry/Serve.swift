@@ -66,7 +66,8 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let store = try options.openForWriting()
-        let appended = try store.append(History.events()).filter(\.isNew).count
+        // The membership a new store starts with comes first: the history needs it, also in a store made with `init --empty`.
+        let appended = try store.append(Federation.membershipEvents() + History.events()).filter(\.isNew).count
         let head = try store.head()
         print("demo history loaded into \(options.path): \(appended) new events, \(head.position) in all, head \(head.hashHex)")
         if noServe { return }

@@ -20,6 +20,44 @@ struct CLITests {
         #expect(verify.stdout.contains("ok: 22 events, head "))
     }
 
+    @Test func theStoreOptionMayComeBeforeTheCommand() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        // The environment names another store: the option wins wherever it stands.
+        let registry = RegistryBinary(store: dir.sub("elsewhere"))
+        let path = dir.sub("store")
+        #expect(try registry.run(["--store", path, "init"]).status == 0)
+        let logged = try registry.run(["--store=\(path)", "log", "navet.public", "--occurred", "2013-09-14", "--children", "3", "--adults", "1"])
+        #expect(logged.status == 0, "\(logged.stderr)")
+        let verify = try registry.run(["--store", path, "verify"])
+        #expect(verify.stdout.contains("ok: 22 events"), "\(verify.stderr)")
+        #expect(try registry.run(["verify", "--store", path]).status == 0)
+        #expect(try registry.run(["verify"]).status == 3)
+    }
+
+    @Test func backupMakesACopyThatVerifiesAndNeverOverwrites() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        #expect(try registry.run(["init"]).status == 0)
+        let copy = dir.sub("copy")
+        let first = try registry.run(["backup", copy])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try registry.run(["verify", "--store", copy]).stdout.contains("ok: 21 events"))
+        let again = try registry.run(["backup", copy])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("not empty"))
+    }
+
+    @Test func demoLoadsIntoAnEmptyStoreOnceOnly() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        #expect(try registry.run(["init", "--empty"]).status == 0)
+        let first = try registry.run(["demo", "--no-serve"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try registry.run(["demo", "--no-serve"])
+        #expect(second.stdout.contains(": 0 new events"), "\(second.stdout)")
+        #expect(try registry.run(["verify"]).status == 0)
+    }
+
     @Test func exitCodesSayWhatWentWrong() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let registry = RegistryBinary(store: dir.sub("store"))
@@ -49,6 +87,11 @@ struct CLITests {
         var json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
         #expect(json.contains(#""key":"org:HB","label":"HB","cells":{"training":40,"total":40}"#))
         #expect(json.contains(#""teacher_training_days":"20""#))
+        // A second correction starts from the corrected version: the 40 participants stay.
+        #expect(try registry.run(["correct", id, "--reason", "fel dagar", "--days", "1"]).status == 0)
+        json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
+        #expect(json.contains(#""key":"org:HB","label":"HB","cells":{"training":40,"total":40}"#))
+        #expect(json.contains(#""teacher_training_days":"40""#))
         #expect(try registry.run(["retract", id, "--reason", "dubbel"]).status == 0)
         json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
         #expect(!json.contains("org:HB"))
@@ -68,6 +111,9 @@ struct CLITests {
         #expect(!exported.contains("navet.public"))
         let good = try registry.run(["import", "-"], stdin: Data(lines.joined(separator: "\n").utf8))
         #expect(good.stdout == "appended 3, already there 0\n")
+        let array = try registry.run(["import", "-"], stdin: Data("[\(lines.joined(separator: ","))]".utf8))
+        #expect(array.status == 1)
+        #expect(array.stderr.contains("JSON array"), "\(array.stderr)")
     }
 
     @Test func severalProcessesAppendingAtOnceLoseNothing() throws {
