@@ -104,6 +104,9 @@ struct Correct: ParsableCommand {
         guard let targetID = EventID(id) else { throw InputError(field: "target", "must be the UUID of an event, got \"\(id)\"") }
         // Fields not given are kept from the target as it counts now, after earlier corrections.
         guard let target = try store.currentVersion(of: targetID) else { throw InputError(field: "target", "no event with id \(id) in the log") }
+        if target.event.type == .retraction || target.event.type == .correction {
+            throw InputError(field: "target", "\(id) is a \(target.event.type.rawValue); target the original event's id instead")
+        }
         guard case .object(var replacement) = try JSONParser.parse(target.event.json) else { preconditionFailure() }
         replacement.removeAll { $0.key == "id" }
         for (key, value) in try fieldObject(fields) {

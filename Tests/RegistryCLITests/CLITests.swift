@@ -92,6 +92,12 @@ struct CLITests {
         json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
         #expect(json.contains(#""key":"org:HB","label":"HB","cells":{"training":40,"total":40}"#))
         #expect(json.contains(#""teacher_training_days":"40""#))
+        let lastLine = try #require(try registry.run(["export"]).stdout.split(separator: "\n").last)
+        let idKey = try #require(lastLine.firstRange(of: #""id":""#))
+        let correctionID = String(lastLine[idKey.upperBound...].prefix(36))
+        let ofCorrection = try registry.run(["correct", correctionID, "--reason", "x", "--days", "2"])
+        #expect(ofCorrection.status == 1)
+        #expect(ofCorrection.stderr.contains("field \"target\"") && ofCorrection.stderr.contains("original"), "\(ofCorrection.stderr)")
         #expect(try registry.run(["retract", id, "--reason", "dubbel"]).status == 0)
         json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
         #expect(!json.contains("org:HB"))
