@@ -113,7 +113,7 @@ struct CoachController {
         let list: HTML = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : """
             <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div>
-            <p class="muted">\(shown.count) av \(cases.cases.count) ärenden, \(cases.open.count) öppna.</p>
+            <p class="muted">\(shown.count) av \(cases.cases.count.counted("ärende", "ärenden")), \(cases.open.count.counted("öppet", "öppna")).</p>
             """
         let content: HTML = """
             \(notice)

@@ -14,11 +14,11 @@ enum EventSummary {
         func join(_ parts: String?...) -> String { parts.compactMap { $0 }.joined(separator: " · ") }
         switch event.fact {
         case .visit(let v):
-            return join(origin(v.origin), v.school, v.theme.map { "tema \($0)" }, "\(v.pupils) elever, \(v.teachers) lärare")
+            return join(origin(v.origin), v.school, v.theme.map { "tema \($0)" }, "\(v.pupils.counted("elev", "elever")), \(v.teachers) lärare")
         case .training(let t):
-            return join(origin(t.origin), t.programme, "\(t.participants) deltagare × \(days(t.days)) dagar")
+            return join(origin(t.origin), t.programme, "\(t.participants) deltagare × \(days(t.days)) \(t.days.quarters == 4 ? "dag" : "dagar")")
         case .publicVisit(let p):
-            return join(origin(p.origin), "\(p.children) barn, \(p.adults) vuxna")
+            return join(origin(p.origin), "\(p.children) barn, \(p.adults.counted("vuxen", "vuxna"))")
         case .conference(let c):
             return join(origin(c.origin), c.name, "\(c.participants) deltagare")
         case .lecture(let l):

@@ -39,7 +39,7 @@ struct LoginController {
         if let wait = state.throttle.wait(for: keys) {
             let seconds = Int(wait.components.seconds) + 1
             var page = try loginPage(status: .tooManyRequests, name: name, next: next,
-                                     message: "För många misslyckade inloggningar. Försök igen om \(seconds) sekunder.")
+                                     message: "För många misslyckade inloggningar. Försök igen om \(seconds.counted("sekund", "sekunder")).")
             page.headers[.retryAfter] = String(seconds)
             return try page.response(from: request, context: context)
         }

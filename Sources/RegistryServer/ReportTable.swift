@@ -55,7 +55,7 @@ enum ReportTable {
             let previousValue = report.compare?.notes.first { $0.key == key }?.value ?? "0"
             if value == "0" && previousValue == "0" { return nil }
             let previous = report.compare?.notes.first { $0.key == key }.map { " (\(report.compare!.period.label): \(days($0.value)))" } ?? ""
-            return "<p class=\"muted\" id=\"training-days\">Kompetensutveckling lärare motsvarar \(days(value)) lärarutbildningsdagar\(previous).</p>"
+            return "<p class=\"muted\" id=\"training-days\">Kompetensutveckling lärare motsvarar \(days(value)) \(value == "1" ? "lärarutbildningsdag" : "lärarutbildningsdagar")\(previous).</p>"
         }.joined()
     }
 
