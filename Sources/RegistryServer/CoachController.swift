@@ -95,11 +95,13 @@ struct CoachController {
         func form(_ which: Form, action: String, title: String, button: String, defaults: [String: String]) throws -> HTML {
             let (formProblem, values): (FormProblem, [String: String]) =
                 problem.flatMap { $0.0 == which ? ($0.1, $0.2) : nil } ?? (FormProblem(), defaults)
+            // Both forms have a case, a date and a note: the form's id keeps their inputs' ids apart.
+            let id = String(action.dropFirst("/coach/".count))
             return """
-                <form method="post" action="\(action)" class="card" id="\(action.dropFirst("/coach/".count))">
+                <form method="post" action="\(action)" class="card" id="\(id)">
                 <h2>\(title)</h2>\(formProblem.html)
                 <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
-                <div class="fields">\(formProblem.inputs(try caseFields(cases: cases, which), values: values))</div>
+                <div class="fields">\(formProblem.inputs(try caseFields(cases: cases, which), values: values, scope: id))</div>
                 <button type="submit">\(button)</button>
                 </form>
                 """

@@ -33,22 +33,24 @@ struct FormField {
         self.hint = hint
     }
 
-    /// The label, input, hint and error message.
-    func html(value: String?, error: String?) -> HTML {
-        let id = "f-\(name)"
+    /// The label, input, hint and error message. `scope` (the form's id) keeps the element ids
+    /// of two forms on one page apart, so that a label focuses its own form's input.
+    func html(value: String?, error: String?, scope: String? = nil) -> HTML {
+        let suffix = scope.map { "\($0)-\(name)" } ?? name
+        let id = "f-\(suffix)"
         let optional: HTML = required ? "" : " <span class=\"hint\">(frivilligt)</span>"
-        let errorHTML: HTML = error.map { "<div class=\"error\" id=\"e-\(name)\">\($0)</div>" } ?? ""
+        let errorHTML: HTML = error.map { "<div class=\"error\" id=\"e-\(suffix)\">\($0)</div>" } ?? ""
         let hintHTML: HTML = hint.map { "<div class=\"hint\">\($0)</div>" } ?? ""
         return """
             <div class="field\(error == nil ? "" : " invalid")">
             <label for="\(id)">\(label)\(optional)</label>
-            \(input(id: id, value: value ?? ""))
+            \(input(id: id, value: value ?? "", list: "l-\(suffix)"))
             \(errorHTML)\(hintHTML)
             </div>
             """
     }
 
-    private func input(id: String, value: String) -> HTML {
+    private func input(id: String, value: String, list: String) -> HTML {
         let common: HTML = "id=\"\(id)\" name=\"\(name)\"\(required ? " required" : "")"
         switch kind {
         case .count:
@@ -62,8 +64,8 @@ struct FormField {
         case .suggest(let names):
             let options = names.map { name -> HTML in "<option value=\"\(name)\">" }
             return """
-                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="l-\(name)" autocomplete="off" value="\(value)">
-                <datalist id="l-\(name)">\(options.joined())</datalist>
+                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="\(list)" autocomplete="off" value="\(value)">
+                <datalist id="\(list)">\(options.joined())</datalist>
                 """
         case .date(let max):
             return "<input \(common) type=\"date\" max=\"\(max.description)\" value=\"\(value)\">"

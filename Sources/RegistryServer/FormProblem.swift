@@ -26,8 +26,9 @@ struct FormProblem {
         message.map { "<p class=\"notice problem\" role=\"alert\">\($0)</p>" } ?? ""
     }
 
-    /// The inputs of `fields`, filled with `values` and marked with their errors.
-    func inputs(_ fields: [FormField], values: [String: String]) -> HTML {
-        fields.map { $0.html(value: values[$0.name], error: fieldErrors[$0.name]) }.joined()
+    /// The inputs of `fields`, filled with `values` and marked with their errors; `scope` as
+    /// in `FormField.html`.
+    func inputs(_ fields: [FormField], values: [String: String], scope: String? = nil) -> HTML {
+        fields.map { $0.html(value: values[$0.name], error: fieldErrors[$0.name], scope: scope) }.joined()
     }
 }
