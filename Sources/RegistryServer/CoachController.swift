@@ -39,7 +39,7 @@ struct CoachController {
 
     private func save(request: Request, context: AppRequestContext, form which: Form) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        let form = try await FormData.body(of: request)
+        var form = try await FormData.body(of: request)
         try context.requireCSRF(form)
         let cases = CaseList(try await state.recentActivity())
         let fields = try caseFields(cases: cases, which)
@@ -49,15 +49,25 @@ struct CoachController {
             case .openCase:
                 event = try EventForm.event(type: .mcCase, fields: fields, form: form)
             case .outcome:
-                // The outcome counts for the case's municipality; the coach need not repeat it.
-                let municipality = form.text("case").flatMap(cases.find)?.municipality.code
+                var municipality: String?
+                if let typed = form.text("case") {
+                    // Typed on a tablet, the id may come in another case than it was opened with.
+                    guard let found = cases.find(typed) ?? cases.find(ignoringCase: typed) else {
+                        let problem = FormProblem(field: "case", "Det finns inget ärende ”\(typed)”. Välj ett öppet ärende bland förslagen.")
+                        return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
+                            .response(from: request, context: context)
+                    }
+                    form.set("case", found.caseID)
+                    // The outcome counts for the case's municipality; the coach need not repeat it.
+                    municipality = found.municipality.code
+                }
                 event = try EventForm.event(type: .mcOutcome, fields: fields, form: form,
                                             extra: municipality.map { [("municipality", .string($0))] } ?? [])
             }
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/coach", [("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            let problem = FormProblem(error, fields: fields)
+            let problem = FormProblem(error, fields: fields, form: form)
             return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
@@ -71,16 +81,18 @@ struct CoachController {
         case .openCase:
             return [
                 FormField("case", "Ärende-id", .text, required: true, hint: "Pseudonym – aldrig namn eller personnummer."),
-                FormField("municipality", "Kommun", .municipality(first: try state.members(of: .mc), onlyFirst: true), required: true),
+                FormField("municipality", "Kommun", .municipality(first: try state.members(of: .mc), onlyFirst: true), required: true,
+                          hint: "Skriv namn eller kod; bara Medarbetarcentrums medlemskommuner."),
                 FormField("service", "Tjänst", .choice(Service.allCases.map { ($0.rawValue, $0.label) }), required: true),
                 FormField("gender", "Kön", .choice(Gender.allCases.map { ($0.rawValue, $0.label) })),
                 FormField("occurred", "Datum", .date(max: today), required: true),
                 FormField("note", "Anteckning", .text),
             ]
         case .outcome:
-            let open = cases.open.map { c in ("\(c.caseID)", "\(c.caseID) · \(c.municipality.name) · öppnat \(c.opened)") }
+            // Hundreds of open cases: typed or picked from suggestions, not a select.
+            let open = cases.open.map { c in (c.caseID, "\(c.municipality.name) · öppnat \(c.opened)") }
             return [
-                FormField("case", "Ärende", .choice(open), required: true),
+                FormField("case", "Ärende", .search(open), required: true, hint: "Skriv ärende-id; öppna ärenden föreslås."),
                 FormField("outcome", "Utfall", .choice(Outcome.allCases.map { ($0.rawValue, $0.label) }), required: true),
                 FormField("occurred", "Datum", .date(max: today), required: true),
                 FormField("note", "Anteckning", .text),

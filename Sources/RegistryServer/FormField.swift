@@ -13,9 +13,12 @@ struct FormField {
         case text
         /// Free text with earlier values offered.
         case suggest([String])
+        /// A value typed or picked from a list too long for a select (`label` tells the values apart).
+        case search([(value: String, label: String)])
         case date(max: Day)
         case choice([(value: String, label: String)])
-        /// Municipalities: `first` (the unit's members) on top, then, unless `onlyFirst`, all others.
+        /// A municipality typed as a name or code (the decoder looks it up), with `first` (the
+        /// unit's members) offered first, then, unless `onlyFirst`, all others.
         case municipality(first: [Municipality], onlyFirst: Bool)
     }
 
@@ -31,6 +34,11 @@ struct FormField {
         self.kind = kind
         self.required = required
         self.hint = hint
+    }
+
+    /// Whether the field takes a municipality.
+    var isMunicipality: Bool {
+        if case .municipality = kind { true } else { false }
     }
 
     /// The label, input, hint and error message. `scope` (the form's id) keeps the element ids
@@ -67,19 +75,30 @@ struct FormField {
                 <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="\(list)" autocomplete="off" value="\(value)">
                 <datalist id="\(list)">\(options.joined())</datalist>
                 """
+        case .search(let choices):
+            let options = choices.map { choice -> HTML in "<option value=\"\(choice.value)\" label=\"\(choice.label)\">" }
+            return """
+                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="\(list)" autocomplete="off" autocapitalize="characters" spellcheck="false" value="\(value)">
+                <datalist id="\(list)">\(options.joined())</datalist>
+                """
         case .date(let max):
             return "<input \(common) type=\"date\" max=\"\(max.description)\" value=\"\(value)\">"
         case .choice(let choices):
             let empty: HTML = required && !value.isEmpty ? "" : "<option value=\"\">– välj –</option>"
             return "<select \(common)>\(empty)\(options(choices, selected: value))</select>"
         case .municipality(let first, let onlyFirst):
+            // A text input with suggestions, not a select of 290: on a tablet nobody can type
+            // to search a select. The browser filters the list as one types.
             let members = first.sorted { Municipality.swedishOrder($0.name, $1.name) }
             let memberCodes = Set(members.map(\.code))
-            let others = Municipality.all.filter { !memberCodes.contains($0.code) }.sorted { Municipality.swedishOrder($0.name, $1.name) }
-            let none: HTML = onlyFirst ? "<option value=\"\">– välj kommun –</option>" : "<option value=\"\">– ingen kommun / okänd –</option>"
-            let rest: HTML = onlyFirst ? "" : "<optgroup label=\"Övriga kommuner\">\(options(others.map { ($0.code, $0.name) }, selected: value))</optgroup>"
+            let others = onlyFirst ? [] : Municipality.all.filter { !memberCodes.contains($0.code) }.sorted { Municipality.swedishOrder($0.name, $1.name) }
+            let options = members.map { m -> HTML in "<option value=\"\(m.name)\" label=\"medlemskommun\">" }
+                + others.map { m -> HTML in "<option value=\"\(m.name)\">" }
+            // A saved event holds the code; people know the name.
+            let shown = Municipality.byCode(value)?.name ?? value
             return """
-                <select \(common)>\(none)<optgroup label="Medlemskommuner">\(options(members.map { ($0.code, $0.name) }, selected: value))</optgroup>\(rest)</select>
+                <input \(common) type="text" maxlength="60" list="\(list)" autocomplete="off" spellcheck="false" placeholder="Skriv namn eller kod" value="\(shown)">
+                <datalist id="\(list)">\(options.joined())</datalist>
                 """
         }
     }

@@ -23,6 +23,7 @@ enum SwedishMessage {
             ("is already retracted", "Händelsen är redan ångrad."),
             ("pseudonymous id", "Ärende-id: 1–40 tecken A–Z, a–z, 0–9 eller '-', aldrig namn eller personnummer."),
             ("is not a member of", "Kommunen är inte medlem i enheten det datumet."),
+            ("unknown municipality", "Okänd kommun. Skriv kommunens namn eller fyrsiffriga kod."),
         ]
         // "must be at most 100000, got 250000"
         func bound(after prefix: String) -> Substring? {
@@ -32,5 +33,14 @@ enum SwedishMessage {
         if let limit = bound(after: "must be at most ") { return "Högst \(limit)." }
         if let limit = bound(after: "must be at least ") { return "Minst \(limit)." }
         return translations.first { message.contains($0.0) }?.1 ?? message
+    }
+
+    /// `Okänd kommun ”Borsa”. Menade du Borås?`, with the names the lookup found similar.
+    static func text(_ error: MunicipalityLookupError) -> String {
+        let unknown = "Okänd kommun ”\(error.input)”."
+        let names = error.suggestions
+        guard let last = names.last else { return unknown + " Skriv kommunens namn eller fyrsiffriga kod." }
+        let list = names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " eller " + last
+        return unknown + " Menade du \(list)?"
     }
 }

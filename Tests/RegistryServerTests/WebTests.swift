@@ -23,7 +23,10 @@ import Testing
                 let form = try await browser.get("/reception")
                 #expect(form.status == .ok)
                 #expect(form.text.contains("<html lang=\"sv\">"))
-                #expect(form.text.contains("Medlemskommuner"))
+                // Municipalities are typed with suggestions (all 290), members first.
+                #expect(form.text.contains("<input id=\"f-municipality\" name=\"municipality\" type=\"text\" maxlength=\"60\" list=\"l-municipality\""))
+                #expect(form.text.contains("<datalist id=\"l-municipality\"><option value=\"Bollebygd\" label=\"medlemskommun\">"))
+                #expect(form.text.components(separatedBy: "<option value=").count - 1 >= Municipality.all.count)
                 #expect(form.text.contains("aria-current=\"page\">Temabesök</a>"))
                 #expect(form.text.contains("value=\"\(Day.today())\""))
                 #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
@@ -137,6 +140,8 @@ import Testing
 
                 let fixForm = try await browser.get("/reception/fix?id=\(second)")
                 #expect(fixForm.text.contains("value=\"40\""))
+                // The event holds the code; the form shows the name.
+                #expect(fixForm.text.contains("value=\"Borås\""))
                 let fixed = try await browser.post("/reception/fix", [
                     ("target", second.description), ("occurred", today), ("municipality", "1490"), ("pupils", "42"), ("teachers", "2"),
                     ("reason", "fel antal"),
@@ -176,6 +181,55 @@ import Testing
         }
     }
 
+    @Test func municipalitiesAreTypedByNameOrCodeAndUnknownOnesGetSuggestions() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                let today = Day.today().description
+                func visit(_ municipality: String) async throws -> TestResponse {
+                    try await browser.post("/reception", [
+                        ("type", "navet.visit"), ("occurred", today), ("municipality", municipality), ("school", "Sjöboskolan"),
+                        ("pupils", "23"), ("teachers", "2"),
+                    ])
+                }
+                // Any case, with or without å ä ö, or the code.
+                for typed in ["Borås", "borås", "BORAS", " 1490 "] {
+                    #expect(try await visit(typed).status == .seeOther, "\(typed)")
+                }
+                #expect(try await visit("Strömstad").status == .seeOther)
+                let codes = try fixture.store.events(after: 0).suffix(5).compactMap { recorded -> String? in
+                    if case .visit(let v) = recorded.event.fact, case .municipality(let m) = v.origin { m.code } else { nil }
+                }
+                #expect(codes == ["1490", "1490", "1490", "1490", "1486"])
+
+                let misspelt = try await visit("Borsa")
+                #expect(misspelt.status == .badRequest)
+                #expect(misspelt.text.contains("id=\"e-municipality\">Okänd kommun ”Borsa”. Menade du Borås?</div>"))
+                // What was typed stays in the form.
+                #expect(misspelt.text.contains("value=\"Borsa\""))
+                #expect(misspelt.text.contains("value=\"Sjöboskolan\""))
+                #expect(misspelt.text.contains("value=\"23\""))
+                let code = try await visit("9999")
+                #expect(code.text.contains("Okänd kommun ”9999”. Skriv kommunens namn eller fyrsiffriga kod."))
+                #expect(!code.text.contains("unknown municipality"))
+
+                // Grants and the coach's cases take a typed municipality too; MC offers only its members.
+                try await browser.get("/grants")
+                let grant = try await browser.post("/grants", [
+                    ("occurred", today), ("grant", "TM-9"), ("project", "Drivhuset"), ("area", "tillvaxt"), ("municipality", "ulricehamn"),
+                    ("amount_sek", "1000"), ("decision", "approved"),
+                ])
+                #expect(grant.status == .seeOther)
+                let coach = try await browser.get("/coach")
+                #expect(coach.text.contains("<option value=\"Borås\" label=\"medlemskommun\">"))
+                #expect(!coach.text.contains("<option value=\"Strömstad\""))
+                let opened = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
+                #expect(opened.status == .seeOther)
+            }
+        }
+    }
+
     @Test func textFromUsersIsEscaped() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
@@ -203,8 +257,13 @@ import Testing
                 let today = Day.today().description
                 let opened = try await browser.post("/coach/case", [("case", "MC-T-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
                 #expect(opened.status == .seeOther)
-                #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\">"))
-                let outcome = try await browser.post("/coach/outcome", [("case", "MC-T-1"), ("outcome", "studies"), ("occurred", today)])
+                #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\" label=\"Borås · öppnat \(today)\">"))
+                // Typed on a tablet: another letter case finds the case; an unknown id is named.
+                let unknown = try await browser.post("/coach/outcome", [("case", "MC-T-9"), ("outcome", "studies"), ("occurred", today)])
+                #expect(unknown.status == .badRequest)
+                #expect(unknown.text.contains("id=\"e-outcome-case\">Det finns inget ärende ”MC-T-9”."))
+                #expect(unknown.text.contains("value=\"MC-T-9\""))
+                let outcome = try await browser.post("/coach/outcome", [("case", "mc-t-1"), ("outcome", "studies"), ("occurred", today)])
                 #expect(outcome.status == .seeOther)
                 let list = try await browser.get("/coach")
                 #expect(list.text.contains("<td class=\"d\">MC-T-1</td><td>Borås</td>"))

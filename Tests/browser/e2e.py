@@ -105,7 +105,10 @@ class Run:
         occurred = self.driver.find_element(By.ID, "f-occurred").get_attribute("value")
         today = stockholm_today().isoformat()
         check(occurred == today, f"the date defaults to today ({today}), found {occurred!r}")
-        Select(self.driver.find_element(By.ID, "f-municipality")).select_by_visible_text(a.municipality)
+        # Typed, not picked from a select: the input offers all 290 municipalities as suggestions.
+        municipality = self.driver.find_element(By.ID, "f-municipality")
+        check(municipality.get_attribute("list") == "l-municipality", "the municipality input has suggestions")
+        municipality.send_keys(a.municipality)
         self.driver.find_element(By.ID, "f-school").send_keys("Sjöboskolan")
         self.driver.find_element(By.ID, "f-theme").send_keys("Draken Berta")
         self.driver.find_element(By.ID, "f-pupils").send_keys(str(a.pupils))
