@@ -38,7 +38,8 @@ struct AdminController {
                 """
             return try page(user: user, context: context, top: shown, status: .created).response(from: request, context: context)
         } catch let error as InputError {
-            return try page(user: user, context: context, top: FormProblem(message: error.message).html, status: .badRequest)
+            return try page(user: user, context: context, top: FormProblem(message: Self.swedish(error, name: name)).html,
+                            values: form.values, status: .badRequest)
                 .response(from: request, context: context)
         }
     }
@@ -57,7 +58,18 @@ struct AdminController {
         return .redirect(to: "/admin/users")
     }
 
-    private func page(user: User, context: AppRequestContext, top: HTML, status: HTTPResponse.Status = .ok) throws -> Page {
+    /// What `Users.add` refused, in Swedish (the CLI shows its English).
+    static func swedish(_ error: InputError, name: String) -> String {
+        if error.message.contains("already exists") {
+            return "Användaren ”\(name)” finns redan. Ta bort användaren först om hen ska få nya inloggningsuppgifter."
+        }
+        if error.message.hasPrefix("a user name is") {
+            return "Användarnamnet ”\(name)” går inte att använda. Ett användarnamn har 1–40 tecken: A–Z, a–z, 0–9, punkt, understreck eller bindestreck (inte å, ä, ö eller mellanslag)."
+        }
+        return SwedishMessage.text(error)
+    }
+
+    private func page(user: User, context: AppRequestContext, top: HTML, values: [String: String] = [:], status: HTTPResponse.Status = .ok) throws -> Page {
         let csrf = context.csrf ?? ""
         let rows = try Users.list(store: state.store).map { account -> HTML in
             """
@@ -66,13 +78,16 @@ struct AdminController {
             <input type="hidden" name="name" value="\(account.name)"><button type="submit" class="secondary">Ta bort</button></form></td></tr>
             """
         }
-        let roles = UserRole.allCases.map { role -> HTML in "<option value=\"\(role.rawValue)\">\(role.label)</option>" }
+        let roles = UserRole.allCases.map { role -> HTML in
+            "<option value=\"\(role.rawValue)\"\(values["role"] == role.rawValue ? " selected" : "")>\(role.label)</option>"
+        }
         let content: HTML = """
             \(top)
             <form method="post" action="/admin/users" class="card" id="add-user"><h2>Ny användare</h2>
             <input type="hidden" name="csrf" value="\(csrf)">
             <div class="fields">
-            <div class="field"><label for="name">Användarnamn</label><input id="name" name="name" required maxlength="40" pattern="[A-Za-z0-9._\\-]+" autocapitalize="none"></div>
+            <div class="field"><label for="name">Användarnamn</label><input id="name" name="name" required maxlength="40" pattern="[A-Za-z0-9._\\-]+" autocapitalize="none" value="\(values["name"] ?? "")">
+            <div class="hint">1–40 tecken: A–Z, a–z, 0–9, punkt, understreck eller bindestreck.</div></div>
             <div class="field"><label for="role">Roll</label><select id="role" name="role" required>\(roles.joined())</select></div>
             </div><button type="submit">Skapa</button></form>
             <section><h2>Användare</h2><div class="scroll"><table><thead><tr><th>Namn</th><th>Roll</th><th></th></tr></thead>

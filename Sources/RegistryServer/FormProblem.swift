@@ -21,9 +21,15 @@ struct FormProblem {
             fieldErrors[field] = text
             message = "Kontrollera de markerade fälten."
         } else {
-            message = field.map { "\($0): \(text)" } ?? text
+            // Never the raw field name ("target: …"): its Swedish name, or none.
+            message = field.flatMap { Self.fieldNames[$0] }.map { "\($0): \(text)" } ?? text
         }
     }
+
+    /// Swedish names of fields a form may not show but the decoder can still name.
+    private static let fieldNames = [
+        "municipality": "Kommun", "organisation": "Organisation", "case": "Ärende", "occurred": "Datum", "reason": "Orsak",
+    ]
 
     init(message: String) { self.message = message }
 

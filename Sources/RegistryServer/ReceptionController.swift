@@ -161,7 +161,8 @@ struct ReceptionController {
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link("/reception", [("undone", target)]))
         } catch let error as InputError {
-            let problem = FormProblem(message: "Kunde inte ångra: " + SwedishMessage.text(error))
+            let why = error.field == "reason" ? "Skriv en orsak." : SwedishMessage.text(error)
+            let problem = FormProblem(message: "Kunde inte ångra: " + why)
             return try await page(user: user, context: context, type: .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {

@@ -315,7 +315,7 @@ import Testing
 
                 let bad = try await browser.get("/reports?name=navet&period=2013-H7")
                 #expect(bad.status == .badRequest)
-                #expect(bad.text.contains("Exempel"))
+                #expect(bad.text.contains("Skriv till exempel"))
 
                 let log = try await browser.get("/log?type=navet.visit")
                 #expect(log.text.contains(try fixture.store.head().hashHex))
