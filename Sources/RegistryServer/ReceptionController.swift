@@ -172,7 +172,10 @@ struct ReceptionController {
 
     @Sendable func showFix(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        let (target, current) = try await fixTarget(FormData(query: request)["id"])
+        let (target, current, retraction) = try await fixTarget(FormData(query: request)["id"])
+        if let retraction {
+            return try undonePage(user: user, context: context, target: target, retraction: retraction).response(from: request, context: context)
+        }
         return try await fixPage(user: user, context: context, target: target, values: EventForm.values(of: current), problem: FormProblem())
             .response(from: request, context: context)
     }
@@ -181,7 +184,12 @@ struct ReceptionController {
         let user = try context.requireUser(request, Self.allowed)
         let form = try await FormData.body(of: request)
         try context.requireCSRF(form)
-        let (target, _) = try await fixTarget(form["target"])
+        let (target, _, retraction) = try await fixTarget(form["target"])
+        // Undone since the form was opened (in another tab, by a colleague).
+        if let retraction {
+            return try undonePage(user: user, context: context, target: target, retraction: retraction, status: .conflict)
+                .response(from: request, context: context)
+        }
         let type = target.event.type
         let fields = try await fields(type)
         do {
@@ -203,12 +211,24 @@ struct ReceptionController {
         }
     }
 
-    /// The Navet event to fix and its current version (after earlier fixes today).
-    private func fixTarget(_ idText: String?) async throws -> (RecordedEvent, Event) {
+    /// The Navet event to fix, its current version (after earlier fixes today) and, when it
+    /// was undone, the retraction.
+    private func fixTarget(_ idText: String?) async throws -> (RecordedEvent, Event, Retraction?) {
         guard let id = idText.flatMap(EventID.init), let target = try state.store.event(id: id),
               EventType.navet.contains(target.event.type) else { throw PageError.notFound }
         let current = try await todaysEntries().first { $0.original.event.id == id }?.current ?? target.event
-        return (target, current)
+        return (target, current, try await state.recentActivity().retractions[id])
+    }
+
+    /// Instead of a form that could only fail: an undone entry cannot be fixed.
+    private func undonePage(user: User, context: AppRequestContext, target: RecordedEvent, retraction: Retraction, status: HTTPResponse.Status = .ok) throws -> Page {
+        let content: HTML = """
+            <p class="notice problem" role="alert" id="undone">Registreringen är ångrad och kan inte rättas.</p>
+            <section><p>\(target.event.type.label) (händelse \(target.seq)): \(EventSummary.text(target.event)) · \(target.event.occurred.description)</p>
+            <p>Den ångrades med orsaken ”\(retraction.reason)” och räknas inte i rapporterna. Ska den räknas, registrera den på nytt.</p>
+            <p><a href="\(link("/reception", [("type", target.event.type.rawValue)]))">Till receptionen</a></p></section>
+            """
+        return Page(status: status, Layout.page("Rätta registrering", user: user, csrf: context.csrf, content))
     }
 
     private func fixPage(user: User, context: AppRequestContext, target: RecordedEvent, values: [String: String], problem: FormProblem, status: HTTPResponse.Status = .ok) async throws -> Page {

@@ -160,6 +160,38 @@ import Testing
         }
     }
 
+    @Test func anUndoneEntryCannotBeFixedAndThePageSaysSoUpFront() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let today = Day.today().description
+                try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2")])
+                let visit = try #require(try fixture.store.events(after: 0).last)
+                let id = try #require(visit.event.id).description
+                // Opened in a second tab before the undo.
+                let stale = try await browser.get("/reception/fix?id=\(id)")
+                #expect(stale.text.contains("id=\"fix\""))
+                try await browser.post("/reception/undo", [("target", id), ("reason", "dubbelregistrerad")])
+
+                let page = try await browser.get("/reception/fix?id=\(id)")
+                #expect(page.status == .ok)
+                #expect(page.text.contains("Registreringen är ångrad och kan inte rättas."))
+                #expect(page.text.contains("(händelse \(visit.seq))"))
+                #expect(page.text.contains("orsaken ”dubbelregistrerad”"))
+                #expect(!page.text.contains("id=\"fix\""))
+                let head = try fixture.store.head()
+                let saved = try await browser.post("/reception/fix", [
+                    ("target", id), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"), ("reason", "fel antal"),
+                ])
+                #expect(saved.status == .conflict)
+                #expect(saved.text.contains("Registreringen är ångrad och kan inte rättas."))
+                #expect(!saved.text.contains("target:"))
+                #expect(try fixture.store.head() == head)
+            }
+        }
+    }
+
     @Test func rejectedFormsShowSwedishMessagesBesideTheField() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
