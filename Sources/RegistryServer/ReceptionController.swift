@@ -28,7 +28,8 @@ struct ReceptionController {
         let type = Self.navetType(query["type"]) ?? .navetVisit
         var notice: HTML = ""
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
+            let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
         } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
         }

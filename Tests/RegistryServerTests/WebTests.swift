@@ -147,6 +147,18 @@ import Testing
                     ("reason", "fel antal"),
                 ])
                 #expect(fixed.status == .seeOther)
+                // People know events by number: the confirmation and the log name the target's, never its id.
+                let seqs = Dictionary(uniqueKeysWithValues: events.compactMap { e in e.event.id.map { ($0, e.seq) } })
+                let saved = try await browser.get(try #require(fixed.headers[.location])).text
+                let confirmed = try #require(saved.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { saved[$0] })
+                #expect(confirmed.contains("rättar händelse \(seqs[second]!) till: Borås · 42 elever, 2 lärare · orsak: fel antal"))
+                #expect(!confirmed.contains(second.description))
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                let log = try await browser.get("/log").text
+                #expect(log.contains("ångrar händelse \(seqs[first]!) · orsak: dubbelregistrerad"))
+                #expect(log.contains("rättar händelse \(seqs[second]!) till:"))
+                #expect(!log.contains(first.description) && !log.contains(second.description))
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
 
                 let year = try Period.parse(String(today.prefix(4)))
                 let report = try fixture.store.report(ReportQuery(name: .navet, period: year))
