@@ -35,6 +35,42 @@ import Testing
         }
     }
 
+    @Test func missingAndForbiddenPagesHaveTheAppsLayoutInSwedish() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let anonymous = try await client.execute(uri: "/finns-inte", method: .get)
+                #expect(anonymous.status == .notFound)
+                #expect(anonymous.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(anonymous.text.contains("<h1>Sidan finns inte</h1>"))
+
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                for (path, status, title) in [
+                    ("/finns-inte", HTTPResponse.Status.notFound, "Sidan finns inte"),
+                    ("/reception/undo", .notFound, "Sidan finns inte"),  // only posted to
+                    ("/reception/fix?id=00000000-0000-4000-8000-000000000000", .notFound, "Sidan finns inte"),
+                    ("/reports", .forbidden, "Ingen behörighet"),
+                ] {
+                    let page = try await browser.get(path)
+                    #expect(page.status == status, "\(path)")
+                    #expect(page.text.contains("<html lang=\"sv\">"), "\(path)")
+                    #expect(page.text.contains("<h1>\(title)</h1>"), "\(path)")
+                    // The navigation and the sign-out button, which needs the session's CSRF token.
+                    #expect(page.text.contains("<a href=\"/reception\">Reception</a>"), "\(path)")
+                    #expect(page.text.contains("Logga ut</button>"), "\(path)")
+                    #expect(page.text.contains("name=\"csrf\" value=\"\(browser.csrf ?? "-")\""), "\(path)")
+                }
+                // The API answers as before: no page.
+                let api = try await client.get("/api/finns-inte", as: .analyst, fixture)
+                #expect(api.status == .notFound)
+                #expect(api.headers[.contentType]?.hasPrefix("text/html") != true)
+                let report = try await client.get("/api/reports/finns-inte?period=2013", as: .analyst, fixture)
+                #expect(report.status == .notFound)
+                #expect(try report.object()["error"]?.string?.hasPrefix("no report") == true)
+            }
+        }
+    }
+
     /// The first capture group of every match of `pattern`.
     static func matches(_ pattern: String, in text: String) -> [String] {
         let regex = try! NSRegularExpression(pattern: pattern)
