@@ -21,8 +21,10 @@ struct LoginController {
     }
 
     @Sendable func showLogin(request: Request, context: AppRequestContext) async throws -> Response {
-        let next = FormData(query: request)["next"]
-        return try loginPage(status: .ok, name: "", next: next, message: nil).response(from: request, context: context)
+        let query = FormData(query: request)
+        let message = query["unsaved"] == nil ? nil
+            : "Din inloggning hade gått ut, så det du skickade sparades inte. Logga in och registrera det igen."
+        return try loginPage(status: .ok, name: "", next: query["next"], message: message).response(from: request, context: context)
     }
 
     @Sendable func login(request: Request, context: AppRequestContext) async throws -> Response {

@@ -15,11 +15,11 @@ struct PageError: HTTPResponseError {
         self.message = message
     }
 
-    /// Sends the browser to sign in, and back to `path` afterwards.
-    static func signIn(returningTo path: String) -> PageError {
+    /// Sends the browser to sign in, and back to `path` afterwards; `unsaved` when it posted
+    /// a form that was not saved (the sign-in page then says so).
+    static func signIn(returningTo path: String, unsaved: Bool = false) -> PageError {
         var error = PageError(.seeOther, "Logga in", "Logga in för att fortsätta.")
-        let next = path.addingPercentEncodingForQuery()
-        error.headers[.location] = path == "/" ? "/login" : "/login?next=\(next)"
+        error.headers[.location] = link("/login", [("unsaved", unsaved ? "1" : nil), ("next", path == "/" ? nil : path)])
         return error
     }
 

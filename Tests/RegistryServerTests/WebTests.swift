@@ -118,6 +118,30 @@ import Testing
         }
     }
 
+    @Test func aFormPostedAfterTheSessionEndedSaysOnTheSignInPageThatNothingWasSaved() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let head = try fixture.store.head()
+                // A session the server no longer has (it expired, or the server restarted).
+                let body = "type=navet.visit&occurred=\(Day.today())&municipality=1490&pupils=23&teachers=2&csrf=0123"
+                for (path, page) in [("/reception", "/reception"), ("/reception/undo", "/reception"), ("/coach/outcome", "/coach"), ("/admin/users/remove", "/admin/users")] {
+                    let posted = try await client.execute(
+                        uri: path, method: .post,
+                        headers: [.cookie: "registry_session=expired0000", .contentType: "application/x-www-form-urlencoded"],
+                        body: ByteBuffer(string: body))
+                    #expect(posted.status == .seeOther)
+                    #expect(posted.headers[.location] == "/login?unsaved=1&next=\(page.addingPercentEncodingForQuery())", "\(path)")
+                }
+                #expect(try fixture.store.head() == head)
+                let login = try await client.execute(uri: "/login?unsaved=1&next=%2Freception", method: .get)
+                #expect(login.text.contains("Din inloggning hade gått ut, så det du skickade sparades inte."))
+                #expect(login.text.contains("name=\"next\" value=\"/reception\""))
+                // A plain visit without a session says nothing of the kind.
+                #expect(!(try await client.execute(uri: "/login?next=%2Freception", method: .get)).text.contains("sparades inte"))
+            }
+        }
+    }
+
     @Test func receptionUndoesAndFixesTodaysEntries() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
