@@ -67,6 +67,7 @@ enum Layout {
         input[type=checkbox]{width:auto;min-height:auto;transform:scale(1.4);margin-right:.5rem}
         button{background:#1d6b3a;color:#fff;border:0;border-radius:.35rem;padding:.5rem 1.25rem;cursor:pointer}
         button.secondary{background:#5b6770}
+        button.danger{background:#a4161a}
         .hint{color:#555;font-size:.9rem;font-weight:400}
         .error{color:#a4161a;font-weight:600}
         .field.invalid input,.field.invalid select{border:2px solid #a4161a}

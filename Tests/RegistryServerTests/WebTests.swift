@@ -398,12 +398,45 @@ import Testing
                 let browser = Browser(client)
                 try await browser.signIn("admin", fixture.passwords[.admin]!)
                 try await browser.get("/admin/users")
+                // Post, redirect, get: the credentials are shown once, and a reload re-sends nothing.
                 let created = try await browser.post("/admin/users", [("name", "eva"), ("role", "analyst")])
-                #expect(created.status == .created)
-                #expect(created.text.contains("Lösenord: <code>"))
+                #expect(created.status == .seeOther)
+                #expect(created.headers[.location] == "/admin/users")
+                #expect(!created.text.contains("Lösenord"))
+                let shown = try await browser.get("/admin/users")
+                #expect(shown.text.contains("Användaren eva är skapad."))
+                let password = try #require(shown.text.range(of: #"Lösenord: <code>[^<]+"#, options: .regularExpression)
+                    .map { String(shown.text[$0].dropFirst("Lösenord: <code>".count)) })
+                #expect(try await fixture.app().test(.router) { other in
+                    try await Browser(other).signIn("eva", password).status
+                } == .seeOther)
+                let reloaded = try await browser.get("/admin/users")
+                #expect(!reloaded.text.contains("Lösenord"))
                 #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" && $0.role == .analyst })
-                #expect(try await browser.post("/admin/users/remove", [("name", "eva")]).status == .seeOther)
+
+                // Removing asks first; the list's button only leads to the question.
+                let list = try await browser.get("/admin/users").text
+                #expect(list.contains("<form method=\"get\" action=\"/admin/users/remove\" class=\"inline\">\n<input type=\"hidden\" name=\"name\" value=\"eva\">"))
+                #expect(!list.contains("value=\"admin\"><button"), "no button to remove oneself")
+                let question = try await browser.get("/admin/users/remove?name=eva")
+                #expect(question.status == .ok)
+                #expect(question.text.contains("Vill du ta bort <strong>eva</strong> (\(UserRole.analyst.label))?"))
+                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
+                // An unconfirmed post (a page from before) asks too.
+                let unconfirmed = try await browser.post("/admin/users/remove", [("name", "eva")])
+                #expect(unconfirmed.status == .ok)
+                #expect(unconfirmed.text.contains("Vill du ta bort"))
+                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
+
+                let removed = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
+                #expect(removed.status == .seeOther)
                 #expect(try !Users.list(store: fixture.store).contains { $0.name == "eva" })
+                let after = try await browser.get(try #require(removed.headers[.location]))
+                #expect(after.text.contains("Användaren eva är borttagen."))
+                let again = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
+                #expect(try await browser.get(try #require(again.headers[.location])).text.contains("Användaren eva fanns inte (längre)."))
+                #expect(try await browser.get("/admin/users/remove?name=eva").status == .notFound)
+                #expect(try await browser.post("/admin/users/remove", [("name", "admin"), ("confirm", "yes")]).status == .badRequest)
             }
         }
     }
