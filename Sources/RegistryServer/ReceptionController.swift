@@ -126,25 +126,28 @@ struct ReceptionController {
                 actions = ""
             } else {
                 status = entry.corrected ? "<strong>Rättad</strong>" : ""
+                // The reason field opens on demand (no script needed), so that the column stays
+                // narrow enough for a tablet.
                 actions = """
-                    <a href="\(link("/reception/fix", [("id", id)]))">Rätta</a>
-                    <form method="post" action="/reception/undo" class="inline">
+                    <a href="\(link("/reception/fix", [("id", id)]))" class="fix">Rätta</a>
+                    <details class="undo"><summary>Ångra …</summary>
+                    <form method="post" action="/reception/undo">
                     <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
                     <input type="hidden" name="target" value="\(id)">
                     <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
                     <button type="submit" class="secondary">Ångra</button>
-                    </form>
+                    </form></details>
                     """
             }
             return """
-                <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td>\(entry.current.type.label)</td>
-                <td>\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
-                <td>\(entry.original.event.by ?? "")</td><td>\(status)</td><td>\(actions)</td></tr>
+                <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td class="type">\(entry.current.type.label)</td>
+                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
+                <td class="by">\(entry.original.event.by ?? "")</td><td>\(status)</td><td class="actions">\(actions)</td></tr>
                 """
         }
         return """
-            <section id="today"><h2>Dagens registreringar</h2><div class="scroll"><table>
-            <thead><tr><th>Tid</th><th>Typ</th><th>Uppgifter</th><th>Av</th><th>Status</th><th></th></tr></thead>
+            <section id="today"><h2>Dagens registreringar</h2><div class="scroll"><table class="entries">
+            <thead><tr><th>Tid</th><th>Typ</th><th>Uppgifter</th><th>Av</th><th>Status</th><th>Ändra</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div></section>
             """
     }

@@ -71,6 +71,31 @@ import Testing
         }
     }
 
+    @Test func todaysEntriesAndTheNavetReportAreLaidOutForATablet() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let today = Day.today().description
+                let training = #"{"type":"navet.training","occurred":"\#(today)","municipality":"Mark","participants":3,"days":"1"}"#
+                #expect(try await client.postEvents("[\(Sample.visit()),\(training)]", as: .reception, fixture).status == .created)
+                let browser = Browser(client)
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                // The reason for an undo opens on demand, and the list turns into cards upright
+                // (Tests/browser/e2e.py measures both sizes in Chromium).
+                let reception = try await browser.get("/reception").text
+                #expect(reception.contains("<table class=\"entries\">"))
+                #expect(reception.contains("<details class=\"undo\"><summary>Ångra …</summary>"))
+                #expect(reception.contains("@media (max-width:52rem){\ntable.entries thead{display:none}"))
+                // Report headings may wrap, also inside long compounds.
+                let report = try await browser.get("/reports?name=navet&period=\(today.prefix(4))").text
+                #expect(report.contains("table.report thead th{white-space:normal;"))
+                #expect(report.contains(">Kompetens\u{AD}utveckling lärare</th>"))
+                for external in ["<link", "<script", "src=\"http", "url(", "@import"] {
+                    #expect(!reception.contains(external) && !report.contains(external), "no external resources: \(external)")
+                }
+            }
+        }
+    }
+
     /// The first capture group of every match of `pattern`.
     static func matches(_ pattern: String, in text: String) -> [String] {
         let regex = try! NSRegularExpression(pattern: pattern)
