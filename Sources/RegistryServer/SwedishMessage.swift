@@ -20,6 +20,7 @@ enum SwedishMessage {
             ("characters long", "Texten är för lång (högst \(Limits.maxTextLength) tecken)."),
             ("open the case first", "Det finns inget öppnat ärende med det id:t."),
             ("is already retracted", "Händelsen är redan ångrad."),
+            ("personal identity number", "Det liknar ett personnummer. Ange ett pseudonymt id – aldrig namn eller personnummer."),
             ("pseudonymous id", "Ange ett pseudonymt id: 1–40 tecken A–Z, a–z, 0–9 eller bindestreck – aldrig namn eller personnummer."),
             ("is not a member of", "Kommunen är inte medlem i enheten det datumet."),
             ("unknown municipality", "Okänd kommun. Skriv kommunens namn eller fyrsiffriga kod."),
