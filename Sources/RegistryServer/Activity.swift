@@ -2,8 +2,8 @@ import EventLog
 import Registry
 
 /// What the work pages list besides reports, folded from the log and kept in memory: the
-/// effective MC and grant events (retractions and corrections applied) and the names typed
-/// recently at reception. Each use first reads the events appended since the last one, so
+/// effective MC and grant events (retractions and corrections applied), the names typed
+/// recently at reception, and which events were undone. Each use first reads the events appended since the last one, so
 /// the fold is always current and the log is read once.
 final class Activity: Sendable {
     /// The fold's state; cheap to copy (its collections are copied on write).
@@ -15,6 +15,8 @@ final class Activity: Sendable {
         var order: [EventID] = []
         /// `school`, `theme`, `organisation` → name → the position that last used it.
         var names: [String: [String: Position]] = [:]
+        /// Retractions by the id of the event they undid (few: undo is for mistakes).
+        var retractions: [EventID: Retraction] = [:]
 
         /// Effective events of `types`, newest first.
         func events(_ types: Set<EventType>) -> [Event] {
@@ -36,6 +38,7 @@ final class Activity: Sendable {
                 order.append(id)
             case .retraction(let retraction):
                 effective[retraction.target] = nil
+                retractions[retraction.target] = retraction
             case .correction(let correction):
                 remember(correction.replacement, at: recorded.seq)
                 guard effective[correction.target] != nil else { break }

@@ -1,13 +1,15 @@
 import Hummingbird
 import Registry
 
-/// The admin's user list: add a user (its password and token are shown once) or remove one.
+/// The admin's user list: add a user (its password and token are shown once) or remove one
+/// (after a confirmation). Both posts redirect, so that a reload repeats neither.
 struct AdminController {
     let state: ServerState
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/admin/users", use: show)
         router.post("/admin/users", use: add)
+        router.get("/admin/users/remove", use: confirmRemoval)
         router.post("/admin/users/remove", use: remove)
     }
 
@@ -15,7 +17,26 @@ struct AdminController {
 
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        return try page(user: user, context: context, top: "").response(from: request, context: context)
+        let query = FormData(query: request)
+        var top: HTML = ""
+        // Taken from the session as they are shown: a reload shows them no more.
+        let issued = context.sessions.withLockedSession { session -> IssuedCredentials? in
+            guard let issued = session?.issued else { return nil }
+            session?.issued = nil
+            return issued
+        }
+        if let issued {
+            // The store keeps only their hashes.
+            top = """
+                <div class="notice" role="status" id="issued"><p><strong>Användaren \(issued.name) är skapad.</strong> Lämna över uppgifterna nu; de visas bara en gång.</p>
+                <p>Lösenord: <code>\(issued.password)</code><br>Token (för API): <code>\(issued.token)</code></p></div>
+                """
+        } else if let name = query.text("removed") {
+            top = "<div class=\"notice\" role=\"status\" id=\"removed\">Användaren \(name) är borttagen. Hen kan inte längre logga in, och hens token gäller inte.</div>"
+        } else if let name = query.text("missing") {
+            top = "<div class=\"notice\" role=\"status\" id=\"removed\">Användaren \(name) fanns inte (längre).</div>"
+        }
+        return try page(user: user, context: context, top: top).response(from: request, context: context)
     }
 
     @Sendable func add(request: Request, context: AppRequestContext) async throws -> Response {
@@ -24,23 +45,29 @@ struct AdminController {
         try context.requireCSRF(form)
         let name = form.text("name") ?? ""
         guard let role = form.text("role").flatMap(UserRole.init(rawValue:)) else {
-            return try page(user: user, context: context, top: FormProblem(message: "Välj en roll.").html, status: .badRequest)
+            return try page(user: user, context: context, top: FormProblem(message: "Välj en roll.").html, values: form.values, status: .badRequest)
                 .response(from: request, context: context)
         }
         do {
             let store = state.store
             let credentials = try await Blocking.run { try Users.add(store: store, name: name, role: role) }
             context.logger.notice("user added", metadata: ["user.name": "\(name)", "user.role": "\(role.rawValue)", "by": "\(user.name)"])
-            // Shown once: the store keeps only their hashes.
-            let shown: HTML = """
-                <div class="notice" role="status"><p><strong>Användaren \(name) är skapad.</strong> Lämna över uppgifterna nu; de visas bara en gång.</p>
-                <p>Lösenord: <code>\(credentials.password)</code><br>Token (för API): <code>\(credentials.token)</code></p></div>
-                """
-            return try page(user: user, context: context, top: shown, status: .created).response(from: request, context: context)
+            // Shown by the page this redirects to: a reload then re-sends nothing.
+            let issued = IssuedCredentials(name: name, password: credentials.password, token: credentials.token)
+            context.sessions.withLockedSession { $0?.issued = issued }
+            return .redirect(to: "/admin/users")
         } catch let error as InputError {
-            return try page(user: user, context: context, top: FormProblem(message: error.message).html, status: .badRequest)
+            return try page(user: user, context: context, top: FormProblem(message: Self.swedish(error, name: name)).html,
+                            values: form.values, status: .badRequest)
                 .response(from: request, context: context)
         }
+    }
+
+    /// Asks before removing: the button in the list only leads here.
+    @Sendable func confirmRemoval(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        return try confirmation(user: user, context: context, name: FormData(query: request).text("name") ?? "")
+            .response(from: request, context: context)
     }
 
     @Sendable func remove(request: Request, context: AppRequestContext) async throws -> Response {
@@ -48,31 +75,71 @@ struct AdminController {
         let form = try await FormData.body(of: request)
         try context.requireCSRF(form)
         let name = form.text("name") ?? ""
+        // Not confirmed (an old page's one-tap button): ask first.
+        guard form["confirm"] == "yes" else {
+            return try confirmation(user: user, context: context, name: name).response(from: request, context: context)
+        }
         guard name != user.name else {
             return try page(user: user, context: context, top: FormProblem(message: "Du kan inte ta bort dig själv.").html, status: .badRequest)
                 .response(from: request, context: context)
         }
-        try Users.remove(store: state.store, name: name)
+        guard try Users.remove(store: state.store, name: name) else {
+            return .redirect(to: link("/admin/users", [("missing", name)]))
+        }
         context.logger.notice("user removed", metadata: ["user.name": "\(name)", "by": "\(user.name)"])
-        return .redirect(to: "/admin/users")
+        return .redirect(to: link("/admin/users", [("removed", name)]))
     }
 
-    private func page(user: User, context: AppRequestContext, top: HTML, status: HTTPResponse.Status = .ok) throws -> Page {
+    private func confirmation(user: User, context: AppRequestContext, name: String) throws -> Page {
+        guard let account = try Users.list(store: state.store).first(where: { $0.name == name }) else {
+            throw PageError(.notFound, "Användaren finns inte", "Det finns ingen användare med det namnet. Den kan redan vara borttagen.")
+        }
+        guard account.name != user.name else {
+            return try page(user: user, context: context, top: FormProblem(message: "Du kan inte ta bort dig själv.").html, status: .badRequest)
+        }
+        let content: HTML = """
+            <form method="post" action="/admin/users/remove" class="card" id="remove-user">
+            <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            <input type="hidden" name="name" value="\(account.name)"><input type="hidden" name="confirm" value="yes">
+            <p>Vill du ta bort <strong>\(account.name)</strong> (\(account.role.label))? Hen kan inte längre logga in, och hens token
+            för API:t slutar gälla direkt. Det hen har registrerat finns kvar i loggen.</p>
+            <button type="submit" class="danger">Ta bort \(account.name)</button> <a href="/admin/users">Avbryt</a>
+            </form>
+            """
+        return Page(Layout.page("Ta bort användare", user: user, csrf: context.csrf, content))
+    }
+
+    /// What `Users.add` refused, in Swedish (the CLI shows its English).
+    static func swedish(_ error: InputError, name: String) -> String {
+        if error.message.contains("already exists") {
+            return "Användaren ”\(name)” finns redan. Ta bort användaren först om hen ska få nya inloggningsuppgifter."
+        }
+        if error.message.hasPrefix("a user name is") {
+            return "Användarnamnet ”\(name)” går inte att använda. Ett användarnamn har 1–40 tecken: A–Z, a–z, 0–9, punkt, understreck eller bindestreck (inte å, ä, ö eller mellanslag)."
+        }
+        return SwedishMessage.text(error)
+    }
+
+    private func page(user: User, context: AppRequestContext, top: HTML, values: [String: String] = [:], status: HTTPResponse.Status = .ok) throws -> Page {
         let csrf = context.csrf ?? ""
         let rows = try Users.list(store: state.store).map { account -> HTML in
-            """
-            <tr><td>\(account.name)</td><td>\(account.role.label)</td><td>
-            <form method="post" action="/admin/users/remove" class="inline"><input type="hidden" name="csrf" value="\(csrf)">
-            <input type="hidden" name="name" value="\(account.name)"><button type="submit" class="secondary">Ta bort</button></form></td></tr>
-            """
+            // Leads to a confirmation (a GET form: nothing changes yet); nobody removes themselves.
+            let remove: HTML = account.name == user.name ? "<span class=\"muted\">du</span>" : """
+                <form method="get" action="/admin/users/remove" class="inline">
+                <input type="hidden" name="name" value="\(account.name)"><button type="submit" class="secondary">Ta bort …</button></form>
+                """
+            return "<tr><td>\(account.name)</td><td>\(account.role.label)</td><td>\(remove)</td></tr>"
         }
-        let roles = UserRole.allCases.map { role -> HTML in "<option value=\"\(role.rawValue)\">\(role.label)</option>" }
+        let roles = UserRole.allCases.map { role -> HTML in
+            "<option value=\"\(role.rawValue)\"\(values["role"] == role.rawValue ? " selected" : "")>\(role.label)</option>"
+        }
         let content: HTML = """
             \(top)
             <form method="post" action="/admin/users" class="card" id="add-user"><h2>Ny användare</h2>
             <input type="hidden" name="csrf" value="\(csrf)">
             <div class="fields">
-            <div class="field"><label for="name">Användarnamn</label><input id="name" name="name" required maxlength="40" pattern="[A-Za-z0-9._\\-]+" autocapitalize="none"></div>
+            <div class="field"><label for="name">Användarnamn</label><input id="name" name="name" required maxlength="40" pattern="[A-Za-z0-9._\\-]+" autocapitalize="none" value="\(values["name"] ?? "")">
+            <div class="hint">1–40 tecken: A–Z, a–z, 0–9, punkt, understreck eller bindestreck.</div></div>
             <div class="field"><label for="role">Roll</label><select id="role" name="role" required>\(roles.joined())</select></div>
             </div><button type="submit">Skapa</button></form>
             <section><h2>Användare</h2><div class="scroll"><table><thead><tr><th>Namn</th><th>Roll</th><th></th></tr></thead>

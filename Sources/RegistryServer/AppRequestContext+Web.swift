@@ -5,9 +5,21 @@ extension AppRequestContext {
     /// The signed-in user when `allowed` accepts their role; otherwise a redirect to sign
     /// in, or 403.
     func requireUser(_ request: Request, _ allowed: (UserRole) -> Bool) throws -> User {
-        guard let user = identity else { throw PageError.signIn(returningTo: request.uri.string) }
+        guard let user = identity else {
+            // A form posted after the session ended: nothing was saved, and the sign-in page
+            // must say so, then lead back to the page the form was on (the post's own
+            // address may take no GET).
+            if request.method == .post { throw PageError.signIn(returningTo: Self.page(of: request.uri.path), unsaved: true) }
+            throw PageError.signIn(returningTo: request.uri.string)
+        }
         guard allowed(user.role) else { throw PageError.forbidden }
         return user
+    }
+
+    /// The menu page that `path` (where a form posts) belongs to: `/reception/undo` → `/reception`.
+    static func page(of path: String) -> String {
+        let pages = Layout.destinations(for: .admin).map(\.path).filter { path == $0 || path.hasPrefix($0 + "/") }
+        return pages.max { $0.count < $1.count } ?? "/"
     }
 
     /// Checks that a posted form carries this session's CSRF token: a form on another site

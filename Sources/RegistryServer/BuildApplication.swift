@@ -19,6 +19,7 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
             sessionCookieParameters: SessionCookieParameters(
                 name: "registry_session", secure: configuration.secureCookies, sameSite: .strict),
             defaultSessionExpiration: configuration.sessionLifetime))))
+    router.add(middleware: PageErrorMiddleware())
 
     APIController(state: state).addRoutes(to: router)
     LoginController(state: state).addRoutes(to: router)

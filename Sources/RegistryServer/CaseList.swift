@@ -37,6 +37,13 @@ struct CaseList {
 
     func find(_ caseID: String) -> Case? { cases.first { $0.caseID == caseID } }
 
+    /// The one case whose id is `caseID` in other letter case; nil when none or several.
+    func find(ignoringCase caseID: String) -> Case? {
+        let wanted = caseID.lowercased()
+        let found = cases.filter { $0.caseID.lowercased() == wanted }
+        return found.count == 1 ? found[0] : nil
+    }
+
     /// A fresh pseudonymous case id such as `MC-2026-K7QM`.
     func suggestedID(year: Int) -> String {
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")

@@ -39,7 +39,7 @@ struct CoachController {
 
     private func save(request: Request, context: AppRequestContext, form which: Form) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        let form = try await FormData.body(of: request)
+        var form = try await FormData.body(of: request)
         try context.requireCSRF(form)
         let cases = CaseList(try await state.recentActivity())
         let fields = try caseFields(cases: cases, which)
@@ -49,15 +49,25 @@ struct CoachController {
             case .openCase:
                 event = try EventForm.event(type: .mcCase, fields: fields, form: form)
             case .outcome:
-                // The outcome counts for the case's municipality; the coach need not repeat it.
-                let municipality = form.text("case").flatMap(cases.find)?.municipality.code
+                var municipality: String?
+                if let typed = form.text("case") {
+                    // Typed on a tablet, the id may come in another case than it was opened with.
+                    guard let found = cases.find(typed) ?? cases.find(ignoringCase: typed) else {
+                        let problem = FormProblem(field: "case", "Det finns inget ärende ”\(typed)”. Välj ett öppet ärende bland förslagen.")
+                        return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
+                            .response(from: request, context: context)
+                    }
+                    form.set("case", found.caseID)
+                    // The outcome counts for the case's municipality; the coach need not repeat it.
+                    municipality = found.municipality.code
+                }
                 event = try EventForm.event(type: .mcOutcome, fields: fields, form: form,
                                             extra: municipality.map { [("municipality", .string($0))] } ?? [])
             }
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/coach", [("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            let problem = FormProblem(error, fields: fields)
+            let problem = FormProblem(error, fields: fields, form: form)
             return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
@@ -71,16 +81,18 @@ struct CoachController {
         case .openCase:
             return [
                 FormField("case", "Ärende-id", .text, required: true, hint: "Pseudonym – aldrig namn eller personnummer."),
-                FormField("municipality", "Kommun", .municipality(first: try state.members(of: .mc), onlyFirst: true), required: true),
+                FormField("municipality", "Kommun", .municipality(first: try state.members(of: .mc), onlyFirst: true), required: true,
+                          hint: "Skriv namn eller kod; bara Medarbetarcentrums medlemskommuner."),
                 FormField("service", "Tjänst", .choice(Service.allCases.map { ($0.rawValue, $0.label) }), required: true),
                 FormField("gender", "Kön", .choice(Gender.allCases.map { ($0.rawValue, $0.label) })),
                 FormField("occurred", "Datum", .date(max: today), required: true),
                 FormField("note", "Anteckning", .text),
             ]
         case .outcome:
-            let open = cases.open.map { c in ("\(c.caseID)", "\(c.caseID) · \(c.municipality.name) · öppnat \(c.opened)") }
+            // Hundreds of open cases: typed or picked from suggestions, not a select.
+            let open = cases.open.map { c in (c.caseID, "\(c.municipality.name) · öppnat \(c.opened)") }
             return [
-                FormField("case", "Ärende", .choice(open), required: true),
+                FormField("case", "Ärende", .search(open), required: true, hint: "Skriv ärende-id; öppna ärenden föreslås."),
                 FormField("outcome", "Utfall", .choice(Outcome.allCases.map { ($0.rawValue, $0.label) }), required: true),
                 FormField("occurred", "Datum", .date(max: today), required: true),
                 FormField("note", "Anteckning", .text),
@@ -95,11 +107,13 @@ struct CoachController {
         func form(_ which: Form, action: String, title: String, button: String, defaults: [String: String]) throws -> HTML {
             let (formProblem, values): (FormProblem, [String: String]) =
                 problem.flatMap { $0.0 == which ? ($0.1, $0.2) : nil } ?? (FormProblem(), defaults)
+            // Both forms have a case, a date and a note: the form's id keeps their inputs' ids apart.
+            let id = String(action.dropFirst("/coach/".count))
             return """
-                <form method="post" action="\(action)" class="card" id="\(action.dropFirst("/coach/".count))">
+                <form method="post" action="\(action)" class="card" id="\(id)">
                 <h2>\(title)</h2>\(formProblem.html)
                 <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
-                <div class="fields">\(formProblem.inputs(try caseFields(cases: cases, which), values: values))</div>
+                <div class="fields">\(formProblem.inputs(try caseFields(cases: cases, which), values: values, scope: id))</div>
                 <button type="submit">\(button)</button>
                 </form>
                 """
@@ -113,7 +127,7 @@ struct CoachController {
         let list: HTML = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : """
             <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div>
-            <p class="muted">\(shown.count) av \(cases.cases.count) ärenden, \(cases.open.count) öppna.</p>
+            <p class="muted">\(shown.count) av \(cases.cases.count.counted("ärende", "ärenden")), \(cases.open.count.counted("öppet", "öppna")).</p>
             """
         let content: HTML = """
             \(notice)

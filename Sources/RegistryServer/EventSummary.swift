@@ -1,9 +1,12 @@
+import EventLog
 import Foundation
 import Registry
 
 /// One line of Swedish that says what an event records, for lists and confirmations.
 enum EventSummary {
-    static func text(_ event: Event) -> String {
+    /// The line for `event`; `seq` gives the log number of a retraction's or correction's
+    /// target, since people know events by number (the log's "Nr"), never by id.
+    static func text(_ event: Event, seq: (EventID) -> Position? = { _ in nil }) -> String {
         func origin(_ origin: Origin) -> String? {
             switch origin {
             case .unknown: nil
@@ -14,11 +17,11 @@ enum EventSummary {
         func join(_ parts: String?...) -> String { parts.compactMap { $0 }.joined(separator: " · ") }
         switch event.fact {
         case .visit(let v):
-            return join(origin(v.origin), v.school, v.theme.map { "tema \($0)" }, "\(v.pupils) elever, \(v.teachers) lärare")
+            return join(origin(v.origin), v.school, v.theme.map { "tema \($0)" }, "\(v.pupils.counted("elev", "elever")), \(v.teachers) lärare")
         case .training(let t):
-            return join(origin(t.origin), t.programme, "\(t.participants) deltagare × \(days(t.days)) dagar")
+            return join(origin(t.origin), t.programme, "\(t.participants) deltagare × \(days(t.days)) \(t.days.quarters == 4 ? "dag" : "dagar")")
         case .publicVisit(let p):
-            return join(origin(p.origin), "\(p.children) barn, \(p.adults) vuxna")
+            return join(origin(p.origin), "\(p.children) barn, \(p.adults.counted("vuxen", "vuxna"))")
         case .conference(let c):
             return join(origin(c.origin), c.name, "\(c.participants) deltagare")
         case .lecture(let l):
@@ -33,10 +36,29 @@ enum EventSummary {
             let end = m.to.map { " till \($0)" } ?? ""
             return join(m.municipality.name, m.unit.label, m.role == .member ? "medlem" : "adjungerad", "från \(m.from)\(end)")
         case .retraction(let r):
-            return "ångrar \(r.target) · orsak: \(r.reason)"
+            return "ångrar \(numbered(r.target)) · orsak: \(r.reason)"
         case .correction(let c):
-            return "rättar \(c.target) till: \(text(c.replacement)) · orsak: \(c.reason)"
+            return "rättar \(numbered(c.target)) till: \(text(c.replacement)) · orsak: \(c.reason)"
         }
+        func numbered(_ id: EventID) -> String { seq(id).map { "händelse \($0)" } ?? "en tidigare händelse" }
+    }
+
+    /// The event a retraction or correction refers to.
+    static func target(of event: Event) -> EventID? {
+        switch event.fact {
+        case .retraction(let r): r.target
+        case .correction(let c): c.target
+        default: nil
+        }
+    }
+
+    /// The log numbers of the events that `events` retract or correct.
+    static func targetSeqs(_ events: [Event], in store: Store) throws -> [EventID: Position] {
+        var seqs: [EventID: Position] = [:]
+        for id in events.compactMap(target(of:)) where seqs[id] == nil {
+            seqs[id] = try store.event(id: id)?.seq
+        }
+        return seqs
     }
 
     /// Days with a decimal comma, as Swedes write them (`0,5`).

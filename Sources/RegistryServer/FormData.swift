@@ -39,6 +39,11 @@ struct FormData: Sendable {
 
     /// Whether a checkbox named `name` was ticked.
     func isChecked(_ name: String) -> Bool { self[name] != nil }
+
+    /// Replaces the first value of `name` (or adds one), e.g. with what the server resolved it to.
+    mutating func set(_ name: String, _ value: String) {
+        if let index = fields.firstIndex(where: { $0.name == name }) { fields[index].value = value } else { fields.append((name, value)) }
+    }
 }
 
 extension FormData {

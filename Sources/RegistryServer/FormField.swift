@@ -13,9 +13,12 @@ struct FormField {
         case text
         /// Free text with earlier values offered.
         case suggest([String])
+        /// A value typed or picked from a list too long for a select (`label` tells the values apart).
+        case search([(value: String, label: String)])
         case date(max: Day)
         case choice([(value: String, label: String)])
-        /// Municipalities: `first` (the unit's members) on top, then, unless `onlyFirst`, all others.
+        /// A municipality typed as a name or code (the decoder looks it up), with `first` (the
+        /// unit's members) offered first, then, unless `onlyFirst`, all others.
         case municipality(first: [Municipality], onlyFirst: Bool)
     }
 
@@ -33,22 +36,29 @@ struct FormField {
         self.hint = hint
     }
 
-    /// The label, input, hint and error message.
-    func html(value: String?, error: String?) -> HTML {
-        let id = "f-\(name)"
+    /// Whether the field takes a municipality.
+    var isMunicipality: Bool {
+        if case .municipality = kind { true } else { false }
+    }
+
+    /// The label, input, hint and error message. `scope` (the form's id) keeps the element ids
+    /// of two forms on one page apart, so that a label focuses its own form's input.
+    func html(value: String?, error: String?, scope: String? = nil) -> HTML {
+        let suffix = scope.map { "\($0)-\(name)" } ?? name
+        let id = "f-\(suffix)"
         let optional: HTML = required ? "" : " <span class=\"hint\">(frivilligt)</span>"
-        let errorHTML: HTML = error.map { "<div class=\"error\" id=\"e-\(name)\">\($0)</div>" } ?? ""
+        let errorHTML: HTML = error.map { "<div class=\"error\" id=\"e-\(suffix)\">\($0)</div>" } ?? ""
         let hintHTML: HTML = hint.map { "<div class=\"hint\">\($0)</div>" } ?? ""
         return """
             <div class="field\(error == nil ? "" : " invalid")">
             <label for="\(id)">\(label)\(optional)</label>
-            \(input(id: id, value: value ?? ""))
+            \(input(id: id, value: value ?? "", list: "l-\(suffix)"))
             \(errorHTML)\(hintHTML)
             </div>
             """
     }
 
-    private func input(id: String, value: String) -> HTML {
+    private func input(id: String, value: String, list: String) -> HTML {
         let common: HTML = "id=\"\(id)\" name=\"\(name)\"\(required ? " required" : "")"
         switch kind {
         case .count:
@@ -62,8 +72,14 @@ struct FormField {
         case .suggest(let names):
             let options = names.map { name -> HTML in "<option value=\"\(name)\">" }
             return """
-                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="l-\(name)" autocomplete="off" value="\(value)">
-                <datalist id="l-\(name)">\(options.joined())</datalist>
+                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="\(list)" autocomplete="off" value="\(value)">
+                <datalist id="\(list)">\(options.joined())</datalist>
+                """
+        case .search(let choices):
+            let options = choices.map { choice -> HTML in "<option value=\"\(choice.value)\" label=\"\(choice.label)\">" }
+            return """
+                <input \(common) type="text" maxlength="\(Limits.maxTextLength)" list="\(list)" autocomplete="off" autocapitalize="characters" spellcheck="false" value="\(value)">
+                <datalist id="\(list)">\(options.joined())</datalist>
                 """
         case .date(let max):
             return "<input \(common) type=\"date\" max=\"\(max.description)\" value=\"\(value)\">"
@@ -71,13 +87,18 @@ struct FormField {
             let empty: HTML = required && !value.isEmpty ? "" : "<option value=\"\">– välj –</option>"
             return "<select \(common)>\(empty)\(options(choices, selected: value))</select>"
         case .municipality(let first, let onlyFirst):
+            // A text input with suggestions, not a select of 290: on a tablet nobody can type
+            // to search a select. The browser filters the list as one types.
             let members = first.sorted { Municipality.swedishOrder($0.name, $1.name) }
             let memberCodes = Set(members.map(\.code))
-            let others = Municipality.all.filter { !memberCodes.contains($0.code) }.sorted { Municipality.swedishOrder($0.name, $1.name) }
-            let none: HTML = onlyFirst ? "<option value=\"\">– välj kommun –</option>" : "<option value=\"\">– ingen kommun / okänd –</option>"
-            let rest: HTML = onlyFirst ? "" : "<optgroup label=\"Övriga kommuner\">\(options(others.map { ($0.code, $0.name) }, selected: value))</optgroup>"
+            let others = onlyFirst ? [] : Municipality.all.filter { !memberCodes.contains($0.code) }.sorted { Municipality.swedishOrder($0.name, $1.name) }
+            let options = members.map { m -> HTML in "<option value=\"\(m.name)\" label=\"medlemskommun\">" }
+                + others.map { m -> HTML in "<option value=\"\(m.name)\">" }
+            // A saved event holds the code; people know the name.
+            let shown = Municipality.byCode(value)?.name ?? value
             return """
-                <select \(common)>\(none)<optgroup label="Medlemskommuner">\(options(members.map { ($0.code, $0.name) }, selected: value))</optgroup>\(rest)</select>
+                <input \(common) type="text" maxlength="60" list="\(list)" autocomplete="off" spellcheck="false" placeholder="Skriv namn eller kod" value="\(shown)">
+                <datalist id="\(list)">\(options.joined())</datalist>
                 """
         }
     }

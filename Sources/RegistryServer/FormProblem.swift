@@ -8,26 +8,44 @@ struct FormProblem {
 
     init() {}
 
-    init(_ error: InputError, fields: [FormField]) {
-        let text = SwedishMessage.text(error)
+    /// The problem `error` found in the `form` of `fields`.
+    init(_ error: InputError, fields: [FormField], form: FormData) {
+        var text = SwedishMessage.text(error)
         // A correction's replacement reports "replacement.pupils"; the form shows "pupils".
         let field = error.field.map { $0.hasPrefix("replacement.") ? String($0.dropFirst("replacement.".count)) : $0 }
+        // An unknown municipality: the lookup's own error has the names it resembles.
+        if let field, fields.contains(where: { $0.name == field && $0.isMunicipality }), let typed = form.text(field) {
+            do { _ = try Municipality.lookup(typed) } catch { text = SwedishMessage.text(error) }
+        }
         if let field, fields.contains(where: { $0.name == field }) {
             fieldErrors[field] = text
             message = "Kontrollera de markerade fälten."
         } else {
-            message = field.map { "\($0): \(text)" } ?? text
+            // Never the raw field name ("target: …"): its Swedish name, or none.
+            message = field.flatMap { Self.fieldNames[$0] }.map { "\($0): \(text)" } ?? text
         }
     }
 
+    /// Swedish names of fields a form may not show but the decoder can still name.
+    private static let fieldNames = [
+        "municipality": "Kommun", "organisation": "Organisation", "case": "Ärende", "occurred": "Datum", "reason": "Orsak",
+    ]
+
     init(message: String) { self.message = message }
+
+    /// A message beside the input of `field`.
+    init(field: String, _ text: String) {
+        fieldErrors[field] = text
+        message = "Kontrollera de markerade fälten."
+    }
 
     var html: HTML {
         message.map { "<p class=\"notice problem\" role=\"alert\">\($0)</p>" } ?? ""
     }
 
-    /// The inputs of `fields`, filled with `values` and marked with their errors.
-    func inputs(_ fields: [FormField], values: [String: String]) -> HTML {
-        fields.map { $0.html(value: values[$0.name], error: fieldErrors[$0.name]) }.joined()
+    /// The inputs of `fields`, filled with `values` and marked with their errors; `scope` as
+    /// in `FormField.html`.
+    func inputs(_ fields: [FormField], values: [String: String], scope: String? = nil) -> HTML {
+        fields.map { $0.html(value: values[$0.name], error: fieldErrors[$0.name], scope: scope) }.joined()
     }
 }

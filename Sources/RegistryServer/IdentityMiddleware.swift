@@ -32,12 +32,13 @@ struct IdentityMiddleware: RouterMiddleware {
 extension HTTPFields {
     /// The token of an `Authorization: Bearer …` header, compared byte by byte (HummingbirdAuth's
     /// `bearer` joins the values and compares characters, which cost more than the rest of the
-    /// check).
+    /// check). The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` count too.
     var bearerToken: String? {
         // The first field of that name: the subscript by name would join all of them.
         guard let value = first(where: { $0.name == .authorization })?.value else { return nil }
-        let prefix = "Bearer ".utf8
-        guard value.utf8.starts(with: prefix) else { return nil }
+        let prefix = "bearer ".utf8
+        // Setting bit 5 lowers an ASCII capital; the space must match exactly.
+        guard value.utf8.starts(with: prefix, by: { $0 == $1 || ($1 != 0x20 && $0 | 0x20 == $1) }) else { return nil }
         return String(Substring(value.utf8.dropFirst(prefix.count)))
     }
 }

@@ -67,6 +67,7 @@ enum Layout {
         input[type=checkbox]{width:auto;min-height:auto;transform:scale(1.4);margin-right:.5rem}
         button{background:#1d6b3a;color:#fff;border:0;border-radius:.35rem;padding:.5rem 1.25rem;cursor:pointer}
         button.secondary{background:#5b6770}
+        button.danger{background:#a4161a}
         .hint{color:#555;font-size:.9rem;font-weight:400}
         .error{color:#a4161a;font-weight:600}
         .field.invalid input,.field.invalid select{border:2px solid #a4161a}
@@ -89,5 +90,34 @@ enum Layout {
         .links a{margin-right:1rem}
         code,.hash{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
         svg text{font:13px system-ui,sans-serif}
+        /* Today's entries: the reason for an undo opens on demand, so the last column stays narrow. */
+        td.actions{min-width:7.5rem}
+        td.actions .fix,details.undo summary{display:inline-block;padding:.5rem .25rem .5rem 0}
+        td.actions a,details.undo summary{color:#1d3f5e;text-decoration:underline;cursor:pointer}
+        details.undo form{display:grid;gap:.35rem;margin-top:.35rem;min-width:9rem}
+        /* Reports: headings wrap (at soft hyphens too) so the Navet table fits a tablet's width; the
+           row labels stay in view when a wider table scrolls. */
+        table.report{font-size:.95rem}
+        table.report th,table.report td{padding:.4rem .45rem}
+        table.report thead th{white-space:normal;vertical-align:bottom;hyphens:auto}
+        table.report tbody th,table.report thead tr:first-child th:first-child{position:sticky;left:0;background:#fff}
+        /* Tablets: a little less padding. */
+        @media (max-width:60rem){
+        main{padding:.75rem}
+        section,form.card{padding:.75rem}
+        th,td{padding:.4rem .35rem}
+        }
+        /* Tablet portrait and narrower: today's entries become one card each. */
+        @media (max-width:52rem){
+        table.entries thead{display:none}
+        table.entries,table.entries tbody,table.entries tr,table.entries td{display:block}
+        table.entries tr{display:flex;flex-wrap:wrap;gap:.15rem .75rem;padding:.6rem 0;border-bottom:1px solid #dde1e5}
+        table.entries td{border:0;padding:0}
+        table.entries td.type{font-weight:600}
+        table.entries td.summary{flex-basis:100%}
+        table.entries td.by{color:#555}
+        table.entries td.by::before{content:"av "}
+        table.entries td.actions{flex-basis:100%;display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;align-items:flex-start}
+        }
         """
 }

@@ -36,16 +36,16 @@ struct LogController {
             to: query.text("to").flatMap { Day(iso: $0) })
         let before = query.text("before").flatMap(Position.init)
         let store = state.store
-        let (head, events, older) = try await Blocking.run {
+        let (head, events, older, targets) = try await Blocking.run {
             let head = try store.head()
             let (events, older) = try Self.page(store, before: before.map { min($0, head.position + 1) } ?? head.position + 1, filter: filter)
-            return (head, events, older)
+            return (head, events, older, try EventSummary.targetSeqs(events.map(\.event), in: store))
         }
         let content: HTML = """
             <section><p>Senaste händelse: <strong>\(head.position)</strong>. Kedjans hash (SHA-256):</p>
             <p class="hash" id="head-hash">\(head.hashHex)</p></section>
             \(filterForm(query))
-            \(table(events))
+            \(table(events, targets: targets))
             <p class="links">\(before == nil ? "" : "<a href=\"\(link("/log", parameters(query, before: nil)))\">← Senaste</a>" as HTML)\
             \(older.map { "<a href=\"\(link("/log", parameters(query, before: $0)))\">Äldre →</a>" as HTML } ?? "")</p>
             """
@@ -88,12 +88,12 @@ struct LogController {
             """
     }
 
-    private func table(_ events: [RecordedEvent]) -> HTML {
+    private func table(_ events: [RecordedEvent], targets: [EventID: Position]) -> HTML {
         guard !events.isEmpty else { return "<p class=\"muted\">Inga händelser.</p>" }
         let rows = events.map { e -> HTML in
             """
             <tr data-seq="\(e.seq)"><td class="n">\(e.seq)</td><td class="d">\(Stockholm.dateTime(e.recorded))</td><td class="d">\(e.event.occurred.description)</td>
-            <td>\(e.event.type.label)</td><td>\(EventSummary.text(e.event))\(e.event.note.map { " – \($0)" } ?? "")</td><td>\(e.event.by ?? "")</td>
+            <td>\(e.event.type.label)</td><td>\(EventSummary.text(e.event) { targets[$0] })\(e.event.note.map { " – \($0)" } ?? "")</td><td>\(e.event.by ?? "")</td>
             <td class="hash" title="\(e.hash)">\(String(e.hash.prefix(12)))</td></tr>
             """
         }

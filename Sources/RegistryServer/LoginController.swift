@@ -21,8 +21,10 @@ struct LoginController {
     }
 
     @Sendable func showLogin(request: Request, context: AppRequestContext) async throws -> Response {
-        let next = FormData(query: request)["next"]
-        return try loginPage(status: .ok, name: "", next: next, message: nil).response(from: request, context: context)
+        let query = FormData(query: request)
+        let message = query["unsaved"] == nil ? nil
+            : "Din inloggning hade gått ut, så det du skickade sparades inte. Logga in och registrera det igen."
+        return try loginPage(status: .ok, name: "", next: query["next"], message: message).response(from: request, context: context)
     }
 
     @Sendable func login(request: Request, context: AppRequestContext) async throws -> Response {
@@ -39,7 +41,7 @@ struct LoginController {
         if let wait = state.throttle.wait(for: keys) {
             let seconds = Int(wait.components.seconds) + 1
             var page = try loginPage(status: .tooManyRequests, name: name, next: next,
-                                     message: "För många misslyckade inloggningar. Försök igen om \(seconds) sekunder.")
+                                     message: "För många misslyckade inloggningar. Försök igen om \(seconds.counted("sekund", "sekunder")).")
             page.headers[.retryAfter] = String(seconds)
             return try page.response(from: request, context: context)
         }

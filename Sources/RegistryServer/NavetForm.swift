@@ -6,7 +6,7 @@ enum NavetForm {
         var fields = [
             FormField("occurred", "Datum", .date(max: today), required: true),
             FormField("municipality", "Kommun", .municipality(first: members, onlyFirst: false),
-                      hint: "Medlemskommunerna först. Lämna tomt om ursprunget är okänt."),
+                      hint: "Skriv namn eller kod; medlemskommunerna föreslås först. Lämna tomt om ursprunget är okänt."),
             FormField("organisation", "Organisation", .suggest(recent.recentNames("organisation")),
                       hint: "I stället för kommun, t.ex. HB (Högskolan i Borås)."),
         ]

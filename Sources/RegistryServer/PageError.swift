@@ -1,7 +1,8 @@
 import Hummingbird
 
-/// A failure on the web pages. It knows its status and renders a short Swedish page, or
-/// for a missing sign-in a redirect to the sign-in page.
+/// A failure on the web pages. It knows its status and renders a short Swedish page in the
+/// app's layout (with the user's navigation when `PageErrorMiddleware` renders it), or for a
+/// missing sign-in a redirect to the sign-in page.
 struct PageError: HTTPResponseError {
     let status: HTTPResponse.Status
     let title: String
@@ -14,11 +15,11 @@ struct PageError: HTTPResponseError {
         self.message = message
     }
 
-    /// Sends the browser to sign in, and back to `path` afterwards.
-    static func signIn(returningTo path: String) -> PageError {
+    /// Sends the browser to sign in, and back to `path` afterwards; `unsaved` when it posted
+    /// a form that was not saved (the sign-in page then says so).
+    static func signIn(returningTo path: String, unsaved: Bool = false) -> PageError {
         var error = PageError(.seeOther, "Logga in", "Logga in för att fortsätta.")
-        let next = path.addingPercentEncodingForQuery()
-        error.headers[.location] = path == "/" ? "/login" : "/login?next=\(next)"
+        error.headers[.location] = link("/login", [("unsaved", unsaved ? "1" : nil), ("next", path == "/" ? nil : path)])
         return error
     }
 
@@ -27,10 +28,11 @@ struct PageError: HTTPResponseError {
     static let notFound = PageError(.notFound, "Sidan finns inte", "Kontrollera adressen eller gå till startsidan.")
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let content: HTML = "<section><p>\(message)</p><p><a href=\"/\">Till startsidan</a></p></section>"
+        let content: HTML = "<section id=\"page-error\"><p>\(message)</p><p><a href=\"/\">Till startsidan</a></p></section>"
         var headers = headers
         headers[.contentType] = "text/html; charset=utf-8"
-        let html = Layout.page(title, user: nil, csrf: nil, content)
+        let app = context as? AppRequestContext
+        let html = Layout.page(title, user: app?.identity, csrf: app?.csrf, content)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html.text)))
     }
 }

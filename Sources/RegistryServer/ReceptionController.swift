@@ -28,7 +28,8 @@ struct ReceptionController {
         let type = Self.navetType(query["type"]) ?? .navetVisit
         var notice: HTML = ""
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
+            let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
         } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
         }
@@ -47,7 +48,7 @@ struct ReceptionController {
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(error, fields: fields), notice: "", status: .badRequest)
+            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(error, fields: fields, form: form), notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden
@@ -125,25 +126,28 @@ struct ReceptionController {
                 actions = ""
             } else {
                 status = entry.corrected ? "<strong>Rättad</strong>" : ""
+                // The reason field opens on demand (no script needed), so that the column stays
+                // narrow enough for a tablet.
                 actions = """
-                    <a href="\(link("/reception/fix", [("id", id)]))">Rätta</a>
-                    <form method="post" action="/reception/undo" class="inline">
+                    <a href="\(link("/reception/fix", [("id", id)]))" class="fix">Rätta</a>
+                    <details class="undo"><summary>Ångra …</summary>
+                    <form method="post" action="/reception/undo">
                     <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
                     <input type="hidden" name="target" value="\(id)">
                     <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
                     <button type="submit" class="secondary">Ångra</button>
-                    </form>
+                    </form></details>
                     """
             }
             return """
-                <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td>\(entry.current.type.label)</td>
-                <td>\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
-                <td>\(entry.original.event.by ?? "")</td><td>\(status)</td><td>\(actions)</td></tr>
+                <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td class="type">\(entry.current.type.label)</td>
+                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
+                <td class="by">\(entry.original.event.by ?? "")</td><td>\(status)</td><td class="actions">\(actions)</td></tr>
                 """
         }
         return """
-            <section id="today"><h2>Dagens registreringar</h2><div class="scroll"><table>
-            <thead><tr><th>Tid</th><th>Typ</th><th>Uppgifter</th><th>Av</th><th>Status</th><th></th></tr></thead>
+            <section id="today"><h2>Dagens registreringar</h2><div class="scroll"><table class="entries">
+            <thead><tr><th>Tid</th><th>Typ</th><th>Uppgifter</th><th>Av</th><th>Status</th><th>Ändra</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div></section>
             """
     }
@@ -161,7 +165,8 @@ struct ReceptionController {
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link("/reception", [("undone", target)]))
         } catch let error as InputError {
-            let problem = FormProblem(message: "Kunde inte ångra: " + SwedishMessage.text(error))
+            let why = error.field == "reason" ? "Skriv en orsak." : SwedishMessage.text(error)
+            let problem = FormProblem(message: "Kunde inte ångra: " + why)
             return try await page(user: user, context: context, type: .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
@@ -171,7 +176,10 @@ struct ReceptionController {
 
     @Sendable func showFix(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        let (target, current) = try await fixTarget(FormData(query: request)["id"])
+        let (target, current, retraction) = try await fixTarget(FormData(query: request)["id"])
+        if let retraction {
+            return try undonePage(user: user, context: context, target: target, retraction: retraction).response(from: request, context: context)
+        }
         return try await fixPage(user: user, context: context, target: target, values: EventForm.values(of: current), problem: FormProblem())
             .response(from: request, context: context)
     }
@@ -180,7 +188,12 @@ struct ReceptionController {
         let user = try context.requireUser(request, Self.allowed)
         let form = try await FormData.body(of: request)
         try context.requireCSRF(form)
-        let (target, _) = try await fixTarget(form["target"])
+        let (target, _, retraction) = try await fixTarget(form["target"])
+        // Undone since the form was opened (in another tab, by a colleague).
+        if let retraction {
+            return try undonePage(user: user, context: context, target: target, retraction: retraction, status: .conflict)
+                .response(from: request, context: context)
+        }
         let type = target.event.type
         let fields = try await fields(type)
         do {
@@ -195,19 +208,31 @@ struct ReceptionController {
         } catch let error as InputError {
             let reasonField = FormField("reason", "Orsak", .text, required: true)
             return try await fixPage(user: user, context: context, target: target, values: form.values,
-                                     problem: FormProblem(error, fields: fields + [reasonField]), status: .badRequest)
+                                     problem: FormProblem(error, fields: fields + [reasonField], form: form), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden
         }
     }
 
-    /// The Navet event to fix and its current version (after earlier fixes today).
-    private func fixTarget(_ idText: String?) async throws -> (RecordedEvent, Event) {
+    /// The Navet event to fix, its current version (after earlier fixes today) and, when it
+    /// was undone, the retraction.
+    private func fixTarget(_ idText: String?) async throws -> (RecordedEvent, Event, Retraction?) {
         guard let id = idText.flatMap(EventID.init), let target = try state.store.event(id: id),
               EventType.navet.contains(target.event.type) else { throw PageError.notFound }
         let current = try await todaysEntries().first { $0.original.event.id == id }?.current ?? target.event
-        return (target, current)
+        return (target, current, try await state.recentActivity().retractions[id])
+    }
+
+    /// Instead of a form that could only fail: an undone entry cannot be fixed.
+    private func undonePage(user: User, context: AppRequestContext, target: RecordedEvent, retraction: Retraction, status: HTTPResponse.Status = .ok) throws -> Page {
+        let content: HTML = """
+            <p class="notice problem" role="alert" id="undone">Registreringen är ångrad och kan inte rättas.</p>
+            <section><p>\(target.event.type.label) (händelse \(target.seq)): \(EventSummary.text(target.event)) · \(target.event.occurred.description)</p>
+            <p>Den ångrades med orsaken ”\(retraction.reason)” och räknas inte i rapporterna. Ska den räknas, registrera den på nytt.</p>
+            <p><a href="\(link("/reception", [("type", target.event.type.rawValue)]))">Till receptionen</a></p></section>
+            """
+        return Page(status: status, Layout.page("Rätta registrering", user: user, csrf: context.csrf, content))
     }
 
     private func fixPage(user: User, context: AppRequestContext, target: RecordedEvent, values: [String: String], problem: FormProblem, status: HTTPResponse.Status = .ok) async throws -> Page {

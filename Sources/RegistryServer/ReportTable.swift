@@ -16,13 +16,13 @@ enum ReportTable {
         let compare = report.compare
         var head: HTML
         if let compare {
-            let groups = report.columns.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(column.label)</th>" }
+            let groups = report.columns.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(breakable(column.label))</th>" }
             let sub = report.columns.map { _ -> HTML in
                 "<th class=\"n\">\(report.period.label)</th><th class=\"n\">\(compare.period.label)</th><th class=\"n\">Förändring</th>"
             }
             head = "<tr><th rowspan=\"2\">\(heading)</th>\(groups.joined())</tr><tr>\(sub.joined())</tr>"
         } else {
-            let labels = report.columns.map { column -> HTML in "<th class=\"n\" data-column=\"\(column.key)\">\(column.label)</th>" }
+            let labels = report.columns.map { column -> HTML in "<th class=\"n\" data-column=\"\(column.key)\">\(breakable(column.label))</th>" }
             head = "<tr><th>\(heading)</th>\(labels.joined())</tr>"
         }
         let rows = report.rows.enumerated().map { r, row -> HTML in
@@ -47,6 +47,14 @@ enum ReportTable {
             """
     }
 
+    /// A column heading with soft hyphens in its long compounds, so that the Navet table fits
+    /// a tablet's width ("Kompetensutveckling" alone is wider than two number columns).
+    /// Browsers hyphenate Swedish by themselves only where they have a dictionary.
+    static func breakable(_ label: String) -> String {
+        let compounds = [("Kompetensutveckling", "Kompetens\u{AD}utveckling"), ("Föreläsningar", "Före\u{AD}läsningar")]
+        return compounds.reduce(label) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+
     /// The footnotes under the table (teacher training days).
     static func notes(_ report: Report) -> HTML {
         report.notes.compactMap { key, value -> HTML? in
@@ -55,7 +63,7 @@ enum ReportTable {
             let previousValue = report.compare?.notes.first { $0.key == key }?.value ?? "0"
             if value == "0" && previousValue == "0" { return nil }
             let previous = report.compare?.notes.first { $0.key == key }.map { " (\(report.compare!.period.label): \(days($0.value)))" } ?? ""
-            return "<p class=\"muted\" id=\"training-days\">Kompetensutveckling lärare motsvarar \(days(value)) lärarutbildningsdagar\(previous).</p>"
+            return "<p class=\"muted\" id=\"training-days\">Kompetensutveckling lärare motsvarar \(days(value)) \(value == "1" ? "lärarutbildningsdag" : "lärarutbildningsdagar")\(previous).</p>"
         }.joined()
     }
 

@@ -25,7 +25,7 @@ struct ReportsController {
                 let report = try await Blocking.run { try store.report(reportQuery) }
                 result = try render(report, query: query)
             } catch let error as InputError {
-                problem = FormProblem(message: SwedishMessage.text(error) + " Exempel: " + ReportRequest.periodExamples + ".")
+                problem = FormProblem(message: Self.swedish(error, query))
                 status = .badRequest
             }
         }
@@ -47,7 +47,7 @@ struct ReportsController {
             <div class="field"><label for="name">Rapport</label><select id="name" name="name">\(options.joined())</select></div>
             <div class="field"><label for="period">Period</label>
             <input id="period" name="period" required value="\(query["period"] ?? "")" placeholder="t.ex. 2013 eller 2013-H1">
-            <div class="hint">År 2013, halvår 2013-H1, kvartal 2013-Q3, månad 2013-05, läsår 2013/14 eller 2013-03-01..2013-06-30</div></div>
+            <div class="hint">År 2013, halvår 2013-H1, kvartal 2013-Q3, månad 2013-05, läsår 2013/14 eller datum 2013-03-01..2013-06-30</div></div>
             <div class="field"><label for="as_of">Som känt per <span class="hint">(frivilligt)</span></label>
             <input id="as_of" name="as_of" type="date" value="\(query["as_of"] ?? "")">
             <div class="hint">Visar siffrorna som de var registrerade vid dagens slut.</div></div>
@@ -57,6 +57,22 @@ struct ReportsController {
             <button type="submit">Visa rapport</button>
             </form>
             """
+    }
+
+    /// Periods written as the page accepts them (the API's `ReportRequest.periodExamples` in Swedish).
+    static let periodExamples = "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14 eller 2013-03-01..2013-06-30"
+
+    /// What was wrong with the query, in Swedish: the page shows no English (the API does).
+    static func swedish(_ error: InputError, _ query: FormData) -> String {
+        switch error.field {
+        case "period":
+            let reason = SwedishMessage.period(error)
+            return "Perioden ”\(query.text("period") ?? "")” går inte att läsa.\(reason.isEmpty ? "" : " " + reason) Skriv till exempel \(periodExamples)."
+        case "as_of":
+            return "Datumet ”\(query.text("as_of") ?? "")” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2014-02-15."
+        default:
+            return SwedishMessage.text(error)
+        }
     }
 
     /// Periods people ask for most, relative to today.

@@ -1,5 +1,10 @@
 import Registry
 
+extension Int {
+    /// The count with its noun in the right number: `1 dag`, `2 dagar`, `0 elever`.
+    func counted(_ one: String, _ many: String) -> String { "\(self) \(self == 1 ? one : many)" }
+}
+
 /// Swedish names of the vocabulary, for pages.
 extension EventType {
     var label: String {

@@ -18,11 +18,12 @@ enum SwedishMessage {
             ("must be more than 0", "Måste vara mer än 0."),
             ("not both", "Ange kommun eller organisation, inte båda."),
             ("characters long", "Texten är för lång (högst \(Limits.maxTextLength) tecken)."),
-            ("is already open", "Ärendet är redan öppnat; registrera dess utfall i stället."),
             ("open the case first", "Det finns inget öppnat ärende med det id:t."),
             ("is already retracted", "Händelsen är redan ångrad."),
-            ("pseudonymous id", "Ärende-id: 1–40 tecken A–Z, a–z, 0–9 eller '-', aldrig namn eller personnummer."),
+            ("personal identity number", "Det liknar ett personnummer. Ange ett pseudonymt id – aldrig namn eller personnummer."),
+            ("pseudonymous id", "Ange ett pseudonymt id: 1–40 tecken A–Z, a–z, 0–9 eller bindestreck – aldrig namn eller personnummer."),
             ("is not a member of", "Kommunen är inte medlem i enheten det datumet."),
+            ("unknown municipality", "Okänd kommun. Skriv kommunens namn eller fyrsiffriga kod."),
         ]
         // "must be at most 100000, got 250000"
         func bound(after prefix: String) -> Substring? {
@@ -32,5 +33,36 @@ enum SwedishMessage {
         if let limit = bound(after: "must be at most ") { return "Högst \(limit)." }
         if let limit = bound(after: "must be at least ") { return "Minst \(limit)." }
         return translations.first { message.contains($0.0) }?.1 ?? message
+    }
+
+    /// Why a report period could not be read, from `Period.parse`'s `"2013-13": month 13 does
+    /// not exist`; empty when the text is no period at all (the page then shows examples).
+    static func period(_ error: InputError) -> String {
+        // The input comes first, quoted; the page shows it itself.
+        let message = error.message.range(of: "\": ").map { String(error.message[$0.upperBound...]) } ?? error.message
+        func words(before suffix: String) -> Substring? {
+            message.hasSuffix(suffix) ? message.dropLast(suffix.count) : nil
+        }
+        if let month = words(before: " does not exist"), month.hasPrefix("month ") {
+            return "Månad \(month.dropFirst("month ".count)) finns inte."
+        }
+        if let day = words(before: " is not a date YYYY-MM-DD that exists") { return "Datumet \(day) finns inte." }
+        let reasons: [(String, String)] = [
+            ("not a date", "Datumet finns inte."),
+            ("the range ends before it starts", "Perioden slutar innan den börjar."),
+            ("a school year is", "Ett läsår skrivs med två år i följd, t.ex. 2013/14."),
+            ("a half year is", "Ett halvår är H1 eller H2."),
+            ("a quarter is", "Ett kvartal är Q1, Q2, Q3 eller Q4."),
+        ]
+        return reasons.first { message.contains($0.0) }?.1 ?? ""
+    }
+
+    /// `Okänd kommun ”Borsa”. Menade du Borås?`, with the names the lookup found similar.
+    static func text(_ error: MunicipalityLookupError) -> String {
+        let unknown = "Okänd kommun ”\(error.input)”."
+        let names = error.suggestions
+        guard let last = names.last else { return unknown + " Skriv kommunens namn eller fyrsiffriga kod." }
+        let list = names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " eller " + last
+        return unknown + " Menade du \(list)?"
     }
 }

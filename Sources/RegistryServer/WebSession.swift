@@ -1,12 +1,22 @@
 import Foundation
 
-/// What a browser session holds: whose it is and the token its forms must return (CSRF).
+/// What a browser session holds: whose it is, the token its forms must return (CSRF), and
+/// credentials just issued to a new user until the admin's next page shows them.
 struct WebSession: Codable, Sendable {
     let user: String
     let csrf: String
+    /// Kept on the server (the cookie holds only the session's id), and for one page view.
+    var issued: IssuedCredentials?
 
     init(user: String) {
         self.user = user
         csrf = Secret.randomHex(bytes: 16)
     }
+}
+
+/// A new user's password and token, shown once after the page that created them redirects.
+struct IssuedCredentials: Codable, Sendable {
+    let name: String
+    let password: String
+    let token: String
 }

@@ -28,6 +28,25 @@ import Testing
         }
     }
 
+    @Test func theBearerSchemeIsCaseInsensitive() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                // RFC 9110 §11.1: the scheme is matched without regard to case.
+                for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+                    let response = try await client.execute(
+                        uri: "/api/events", method: .get, headers: [.authorization: "\(scheme) \(fixture.tokens[.analyst]!)"])
+                    #expect(response.status == .ok, "\(scheme)")
+                }
+                // Only the scheme: a token with a changed case is another token, and the space is required.
+                let token = fixture.tokens[.analyst]!
+                for header in ["Bearer \(token.uppercased())", "Bearer\t\(token)", "Bearerx\(token)", "Basic \(token)"] {
+                    let response = try await client.execute(uri: "/api/events", method: .get, headers: [.authorization: header])
+                    #expect(response.status == .unauthorized, "\(header)")
+                }
+            }
+        }
+    }
+
     @Test func eachRoleAppendsOnlyItsOwnUnit() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in

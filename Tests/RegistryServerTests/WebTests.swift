@@ -23,7 +23,10 @@ import Testing
                 let form = try await browser.get("/reception")
                 #expect(form.status == .ok)
                 #expect(form.text.contains("<html lang=\"sv\">"))
-                #expect(form.text.contains("Medlemskommuner"))
+                // Municipalities are typed with suggestions (all 290), members first.
+                #expect(form.text.contains("<input id=\"f-municipality\" name=\"municipality\" type=\"text\" maxlength=\"60\" list=\"l-municipality\""))
+                #expect(form.text.contains("<datalist id=\"l-municipality\"><option value=\"Bollebygd\" label=\"medlemskommun\">"))
+                #expect(form.text.components(separatedBy: "<option value=").count - 1 >= Municipality.all.count)
                 #expect(form.text.contains("aria-current=\"page\">Temabesök</a>"))
                 #expect(form.text.contains("value=\"\(Day.today())\""))
                 #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
@@ -115,6 +118,30 @@ import Testing
         }
     }
 
+    @Test func aFormPostedAfterTheSessionEndedSaysOnTheSignInPageThatNothingWasSaved() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let head = try fixture.store.head()
+                // A session the server no longer has (it expired, or the server restarted).
+                let body = "type=navet.visit&occurred=\(Day.today())&municipality=1490&pupils=23&teachers=2&csrf=0123"
+                for (path, page) in [("/reception", "/reception"), ("/reception/undo", "/reception"), ("/coach/outcome", "/coach"), ("/admin/users/remove", "/admin/users")] {
+                    let posted = try await client.execute(
+                        uri: path, method: .post,
+                        headers: [.cookie: "registry_session=expired0000", .contentType: "application/x-www-form-urlencoded"],
+                        body: ByteBuffer(string: body))
+                    #expect(posted.status == .seeOther)
+                    #expect(posted.headers[.location] == "/login?unsaved=1&next=\(page.addingPercentEncodingForQuery())", "\(path)")
+                }
+                #expect(try fixture.store.head() == head)
+                let login = try await client.execute(uri: "/login?unsaved=1&next=%2Freception", method: .get)
+                #expect(login.text.contains("Din inloggning hade gått ut, så det du skickade sparades inte."))
+                #expect(login.text.contains("name=\"next\" value=\"/reception\""))
+                // A plain visit without a session says nothing of the kind.
+                #expect(!(try await client.execute(uri: "/login?next=%2Freception", method: .get)).text.contains("sparades inte"))
+            }
+        }
+    }
+
     @Test func receptionUndoesAndFixesTodaysEntries() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
@@ -137,11 +164,25 @@ import Testing
 
                 let fixForm = try await browser.get("/reception/fix?id=\(second)")
                 #expect(fixForm.text.contains("value=\"40\""))
+                // The event holds the code; the form shows the name.
+                #expect(fixForm.text.contains("value=\"Borås\""))
                 let fixed = try await browser.post("/reception/fix", [
                     ("target", second.description), ("occurred", today), ("municipality", "1490"), ("pupils", "42"), ("teachers", "2"),
                     ("reason", "fel antal"),
                 ])
                 #expect(fixed.status == .seeOther)
+                // People know events by number: the confirmation and the log name the target's, never its id.
+                let seqs = Dictionary(uniqueKeysWithValues: events.compactMap { e in e.event.id.map { ($0, e.seq) } })
+                let saved = try await browser.get(try #require(fixed.headers[.location])).text
+                let confirmed = try #require(saved.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { saved[$0] })
+                #expect(confirmed.contains("rättar händelse \(seqs[second]!) till: Borås · 42 elever, 2 lärare · orsak: fel antal"))
+                #expect(!confirmed.contains(second.description))
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                let log = try await browser.get("/log").text
+                #expect(log.contains("ångrar händelse \(seqs[first]!) · orsak: dubbelregistrerad"))
+                #expect(log.contains("rättar händelse \(seqs[second]!) till:"))
+                #expect(!log.contains(first.description) && !log.contains(second.description))
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
 
                 let year = try Period.parse(String(today.prefix(4)))
                 let report = try fixture.store.report(ReportQuery(name: .navet, period: year))
@@ -151,6 +192,38 @@ import Testing
                 let coachCase = try fixture.store.append([try Event.decode(json: Sample.mcCase("MC-3"), today: .today())])[0]
                 let foreign = try await browser.post("/reception/undo", [("target", coachCase.event.event.id!.description), ("reason", "x")])
                 #expect(foreign.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func anUndoneEntryCannotBeFixedAndThePageSaysSoUpFront() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let today = Day.today().description
+                try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2")])
+                let visit = try #require(try fixture.store.events(after: 0).last)
+                let id = try #require(visit.event.id).description
+                // Opened in a second tab before the undo.
+                let stale = try await browser.get("/reception/fix?id=\(id)")
+                #expect(stale.text.contains("id=\"fix\""))
+                try await browser.post("/reception/undo", [("target", id), ("reason", "dubbelregistrerad")])
+
+                let page = try await browser.get("/reception/fix?id=\(id)")
+                #expect(page.status == .ok)
+                #expect(page.text.contains("Registreringen är ångrad och kan inte rättas."))
+                #expect(page.text.contains("(händelse \(visit.seq))"))
+                #expect(page.text.contains("orsaken ”dubbelregistrerad”"))
+                #expect(!page.text.contains("id=\"fix\""))
+                let head = try fixture.store.head()
+                let saved = try await browser.post("/reception/fix", [
+                    ("target", id), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"), ("reason", "fel antal"),
+                ])
+                #expect(saved.status == .conflict)
+                #expect(saved.text.contains("Registreringen är ångrad och kan inte rättas."))
+                #expect(!saved.text.contains("target:"))
+                #expect(try fixture.store.head() == head)
             }
         }
     }
@@ -172,6 +245,55 @@ import Testing
                     ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,5"),
                 ])
                 #expect(ok.status == .seeOther)
+            }
+        }
+    }
+
+    @Test func municipalitiesAreTypedByNameOrCodeAndUnknownOnesGetSuggestions() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                let today = Day.today().description
+                func visit(_ municipality: String) async throws -> TestResponse {
+                    try await browser.post("/reception", [
+                        ("type", "navet.visit"), ("occurred", today), ("municipality", municipality), ("school", "Sjöboskolan"),
+                        ("pupils", "23"), ("teachers", "2"),
+                    ])
+                }
+                // Any case, with or without å ä ö, or the code.
+                for typed in ["Borås", "borås", "BORAS", " 1490 "] {
+                    #expect(try await visit(typed).status == .seeOther, "\(typed)")
+                }
+                #expect(try await visit("Strömstad").status == .seeOther)
+                let codes = try fixture.store.events(after: 0).suffix(5).compactMap { recorded -> String? in
+                    if case .visit(let v) = recorded.event.fact, case .municipality(let m) = v.origin { m.code } else { nil }
+                }
+                #expect(codes == ["1490", "1490", "1490", "1490", "1486"])
+
+                let misspelt = try await visit("Borsa")
+                #expect(misspelt.status == .badRequest)
+                #expect(misspelt.text.contains("id=\"e-municipality\">Okänd kommun ”Borsa”. Menade du Borås?</div>"))
+                // What was typed stays in the form.
+                #expect(misspelt.text.contains("value=\"Borsa\""))
+                #expect(misspelt.text.contains("value=\"Sjöboskolan\""))
+                #expect(misspelt.text.contains("value=\"23\""))
+                let code = try await visit("9999")
+                #expect(code.text.contains("Okänd kommun ”9999”. Skriv kommunens namn eller fyrsiffriga kod."))
+                #expect(!code.text.contains("unknown municipality"))
+
+                // Grants and the coach's cases take a typed municipality too; MC offers only its members.
+                try await browser.get("/grants")
+                let grant = try await browser.post("/grants", [
+                    ("occurred", today), ("grant", "TM-9"), ("project", "Drivhuset"), ("area", "tillvaxt"), ("municipality", "ulricehamn"),
+                    ("amount_sek", "1000"), ("decision", "approved"),
+                ])
+                #expect(grant.status == .seeOther)
+                let coach = try await browser.get("/coach")
+                #expect(coach.text.contains("<option value=\"Borås\" label=\"medlemskommun\">"))
+                #expect(!coach.text.contains("<option value=\"Strömstad\""))
+                let opened = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
+                #expect(opened.status == .seeOther)
             }
         }
     }
@@ -203,8 +325,13 @@ import Testing
                 let today = Day.today().description
                 let opened = try await browser.post("/coach/case", [("case", "MC-T-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
                 #expect(opened.status == .seeOther)
-                #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\">"))
-                let outcome = try await browser.post("/coach/outcome", [("case", "MC-T-1"), ("outcome", "studies"), ("occurred", today)])
+                #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\" label=\"Borås · öppnat \(today)\">"))
+                // Typed on a tablet: another letter case finds the case; an unknown id is named.
+                let unknown = try await browser.post("/coach/outcome", [("case", "MC-T-9"), ("outcome", "studies"), ("occurred", today)])
+                #expect(unknown.status == .badRequest)
+                #expect(unknown.text.contains("id=\"e-outcome-case\">Det finns inget ärende ”MC-T-9”."))
+                #expect(unknown.text.contains("value=\"MC-T-9\""))
+                let outcome = try await browser.post("/coach/outcome", [("case", "mc-t-1"), ("outcome", "studies"), ("occurred", today)])
                 #expect(outcome.status == .seeOther)
                 let list = try await browser.get("/coach")
                 #expect(list.text.contains("<td class=\"d\">MC-T-1</td><td>Borås</td>"))
@@ -256,7 +383,7 @@ import Testing
 
                 let bad = try await browser.get("/reports?name=navet&period=2013-H7")
                 #expect(bad.status == .badRequest)
-                #expect(bad.text.contains("Exempel"))
+                #expect(bad.text.contains("Skriv till exempel"))
 
                 let log = try await browser.get("/log?type=navet.visit")
                 #expect(log.text.contains(try fixture.store.head().hashHex))
@@ -271,12 +398,45 @@ import Testing
                 let browser = Browser(client)
                 try await browser.signIn("admin", fixture.passwords[.admin]!)
                 try await browser.get("/admin/users")
+                // Post, redirect, get: the credentials are shown once, and a reload re-sends nothing.
                 let created = try await browser.post("/admin/users", [("name", "eva"), ("role", "analyst")])
-                #expect(created.status == .created)
-                #expect(created.text.contains("Lösenord: <code>"))
+                #expect(created.status == .seeOther)
+                #expect(created.headers[.location] == "/admin/users")
+                #expect(!created.text.contains("Lösenord"))
+                let shown = try await browser.get("/admin/users")
+                #expect(shown.text.contains("Användaren eva är skapad."))
+                let password = try #require(shown.text.range(of: #"Lösenord: <code>[^<]+"#, options: .regularExpression)
+                    .map { String(shown.text[$0].dropFirst("Lösenord: <code>".count)) })
+                #expect(try await fixture.app().test(.router) { other in
+                    try await Browser(other).signIn("eva", password).status
+                } == .seeOther)
+                let reloaded = try await browser.get("/admin/users")
+                #expect(!reloaded.text.contains("Lösenord"))
                 #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" && $0.role == .analyst })
-                #expect(try await browser.post("/admin/users/remove", [("name", "eva")]).status == .seeOther)
+
+                // Removing asks first; the list's button only leads to the question.
+                let list = try await browser.get("/admin/users").text
+                #expect(list.contains("<form method=\"get\" action=\"/admin/users/remove\" class=\"inline\">\n<input type=\"hidden\" name=\"name\" value=\"eva\">"))
+                #expect(!list.contains("value=\"admin\"><button"), "no button to remove oneself")
+                let question = try await browser.get("/admin/users/remove?name=eva")
+                #expect(question.status == .ok)
+                #expect(question.text.contains("Vill du ta bort <strong>eva</strong> (\(UserRole.analyst.label))?"))
+                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
+                // An unconfirmed post (a page from before) asks too.
+                let unconfirmed = try await browser.post("/admin/users/remove", [("name", "eva")])
+                #expect(unconfirmed.status == .ok)
+                #expect(unconfirmed.text.contains("Vill du ta bort"))
+                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
+
+                let removed = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
+                #expect(removed.status == .seeOther)
                 #expect(try !Users.list(store: fixture.store).contains { $0.name == "eva" })
+                let after = try await browser.get(try #require(removed.headers[.location]))
+                #expect(after.text.contains("Användaren eva är borttagen."))
+                let again = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
+                #expect(try await browser.get(try #require(again.headers[.location])).text.contains("Användaren eva fanns inte (längre)."))
+                #expect(try await browser.get("/admin/users/remove?name=eva").status == .notFound)
+                #expect(try await browser.post("/admin/users/remove", [("name", "admin"), ("confirm", "yes")]).status == .badRequest)
             }
         }
     }

@@ -3,8 +3,9 @@
 
 Signs in as reception, records a Navet visit (Borås, 23 pupils, 2 teachers, today),
 checks the confirmation, signs out, signs in as analyst, opens the Navet report for the
-current year and finds the visit's pupils in the Borås row. Saves a screenshot of every
-page visited.
+current year and finds the visit's pupils in the Borås row. On the way it checks that
+today's entries and the Navet report fit a tablet (1024x768 landscape, 768x1024 portrait)
+without sideways scrolling. Saves a screenshot of every page visited.
 
     python3 Tests/browser/e2e.py --base-url http://127.0.0.1:8080 \\
         --reception-user reception --analyst-user analyst
@@ -56,6 +57,26 @@ def parse_arguments():
     return arguments
 
 
+# A tablet on its side and upright: the pages must fit without sideways scrolling.
+TABLET = ((1024, 768, "landscape"), (768, 1024, "portrait"))
+
+# What sticks out sideways: the page itself, a scrolling box, or an element of `selector`
+# beyond the right edge of the window.
+OVERFLOW_SCRIPT = """
+const out = [];
+const page = document.documentElement;
+if (page.scrollWidth > window.innerWidth) out.push(`the page (${page.scrollWidth} px)`);
+for (const box of document.querySelectorAll(arguments[1]))
+    if (box.scrollWidth > box.clientWidth + 1) out.push(`${(box.closest("section") || box).id || box.tagName.toLowerCase()} scrolls sideways (${box.scrollWidth} > ${box.clientWidth} px)`);
+for (const element of document.querySelectorAll(arguments[0])) {
+    const box = element.getBoundingClientRect();
+    if (element.getClientRects().length && box.right > page.clientWidth)
+        out.push(`${element.tagName.toLowerCase()} "${element.textContent.trim()}" (right edge ${Math.round(box.right)} px)`);
+}
+return out;
+"""
+
+
 class Run:
     """One browser session that numbers and saves a screenshot of every page it shows."""
 
@@ -82,6 +103,25 @@ class Run:
     def step(self, text):
         print(f"* {text}")
 
+    def viewport(self, width, height):
+        """Resizes the window so that the page gets exactly `width` x `height` CSS pixels."""
+        self.driver.set_window_size(width, height)
+        inner = self.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+        self.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+
+    def check_fits(self, what, elements, boxes=".scroll"):
+        """Checks at both tablet sizes that the page, its `boxes` and its `elements` fit the width."""
+        url = self.driver.current_url
+        for width, height, name in TABLET:
+            self.viewport(width, height)
+            self.driver.get(url)
+            # An undo's reason field opens in place: it must fit too.
+            self.driver.execute_script("for (const d of document.querySelectorAll('details.undo')) d.open = true")
+            self.screenshot(f"{what}-{name}")
+            overflow = self.driver.execute_script(OVERFLOW_SCRIPT, elements, boxes)
+            check(not overflow, f"{what} fits a tablet, {name} ({width}x{height}): {'; '.join(overflow) or 'nothing sticks out'}")
+        self.viewport(1024, 1366)
+
     def sign_in(self, user, password, lands_on):
         self.driver.get(self.base + "/login")
         self.wait.until(EC.presence_of_element_located((By.ID, "login")))
@@ -105,7 +145,10 @@ class Run:
         occurred = self.driver.find_element(By.ID, "f-occurred").get_attribute("value")
         today = stockholm_today().isoformat()
         check(occurred == today, f"the date defaults to today ({today}), found {occurred!r}")
-        Select(self.driver.find_element(By.ID, "f-municipality")).select_by_visible_text(a.municipality)
+        # Typed, not picked from a select: the input offers all 290 municipalities as suggestions.
+        municipality = self.driver.find_element(By.ID, "f-municipality")
+        check(municipality.get_attribute("list") == "l-municipality", "the municipality input has suggestions")
+        municipality.send_keys(a.municipality)
         self.driver.find_element(By.ID, "f-school").send_keys("Sjöboskolan")
         self.driver.find_element(By.ID, "f-theme").send_keys("Draken Berta")
         self.driver.find_element(By.ID, "f-pupils").send_keys(str(a.pupils))
@@ -120,6 +163,7 @@ class Run:
               f"the confirmation shows what was saved ({expected}): {text!r}")
         today_rows = self.driver.find_elements(By.CSS_SELECTOR, "#today tbody tr")
         check(any(expected in row.text for row in today_rows), "the visit is among today's entries")
+        self.check_fits("todays-entries", "#today a, #today summary, #today input, #today button")
         self.sign_out()
 
     def read_report(self):
@@ -146,6 +190,18 @@ class Run:
         else:
             check(pupils >= a.pupils, f"the {a.municipality} row shows at least {a.pupils} pupils, found {pupils}")
         check(len(self.driver.find_elements(By.CSS_SELECTOR, "#chart svg")) == 1, "the report has a chart")
+        # Landscape shows every column; upright only the table scrolls, never the page.
+        self.viewport(1024, 768)
+        self.driver.get(self.driver.current_url)
+        self.screenshot("navet-report-landscape")
+        overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-table th, #report-table td", ".scroll")
+        check(not overflow, f"the Navet report fits a tablet, landscape: {'; '.join(overflow) or 'all columns in view'}")
+        self.viewport(768, 1024)
+        self.driver.get(self.driver.current_url)
+        self.screenshot("navet-report-portrait")
+        overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-form button", "main")
+        check(not overflow, f"the report page fits a tablet, portrait: {'; '.join(overflow) or 'only the table scrolls'}")
+        self.viewport(1024, 1366)
         self.sign_out()
 
     def close(self):
