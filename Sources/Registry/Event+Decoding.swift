@@ -108,8 +108,10 @@ struct FieldReader {
             let origin = try origin()
             return .lecture(Lecture(origin: origin, title: try string("title", required: false), attendees: try count("attendees", minimum: 1)))
         case .mcCase:
+            let caseID = try caseID()
+            try requirePseudonymous(caseID)
             return .mcCase(CoachingCase(
-                caseID: try caseID(), municipality: try municipality("municipality", required: true)!,
+                caseID: caseID, municipality: try municipality("municipality", required: true)!,
                 service: try choice("service", required: true)!, gender: try choice("gender", required: false)))
         case .mcOutcome:
             return .outcome(CaseOutcome(
@@ -156,7 +158,8 @@ struct FieldReader {
             return nil
         }
         guard case .string(let text) = value else { throw error(key, "must be a string, got \(value.kind)") }
-        guard !text.isEmpty, !Self.isBlank(text) else {
+        // The log keeps what earlier rules let in: a stored event is read back, never refused.
+        guard !text.isEmpty, stored || !Self.isBlank(text) else {
             let problem = text.isEmpty ? "must not be empty" : "must not be empty or only spaces"
             if required { throw error(key, problem) }
             throw error(key, problem + " (leave it out instead)")
@@ -241,24 +244,37 @@ struct FieldReader {
         }) else {
             throw error("case", "must be a pseudonymous id of 1–40 characters A–Z, a–z, 0–9 or '-' (never a name or personal number)")
         }
-        guard !Self.looksLikePersonalNumber(text) else {
-            throw error("case", "looks like a personal identity number; use a pseudonymous id (never a name or personal number)")
-        }
         return text
     }
 
-    /// A Swedish personal identity or coordination number: YYMMDD or YYYYMMDD, an optional
-    /// '-', four digits, where the date part could be a birth date (day + 60 for a
-    /// coordination number).
+    /// Refuses a case id that looks like a personal identity number, when a case is opened
+    /// (an outcome names a case that exists; a stored event is read back as it is).
+    private func requirePseudonymous(_ caseID: String) throws(InputError) {
+        guard !stored, Self.looksLikePersonalNumber(caseID) else { return }
+        throw error("case", "looks like a personal identity number; use a pseudonymous id (never a name or personal number)")
+    }
+
+    /// A Swedish personal identity or coordination number: YYMMDD or YYYYMMDD (century 18–20),
+    /// an optional '-', four digits; the date part could be a birth date (day + 60 for a
+    /// coordination number) and the last digit is the Luhn check digit of the ten digits, so
+    /// ids such as "20130915-0001" stay allowed.
     static func looksLikePersonalNumber(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
-        let digits = bytes.filter { $0 != UInt8(ascii: "-") }
-        guard digits.count == 10 || digits.count == 12, digits.allSatisfy({ (48...57).contains($0) }) else { return false }
-        let dateLength = digits.count - 4
-        guard bytes.count == digits.count || (bytes.count == digits.count + 1 && bytes[dateLength] == UInt8(ascii: "-")) else { return false }
-        func number(_ range: Range<Int>) -> Int { digits[range].reduce(0) { $0 * 10 + Int($1 - 48) } }
-        let month = number((dateLength - 4)..<(dateLength - 2)), day = number((dateLength - 2)..<dateLength)
-        return (1...12).contains(month) && ((1...31).contains(day) || (61...91).contains(day))
+        let all = bytes.filter { $0 != UInt8(ascii: "-") }
+        guard all.count == 10 || all.count == 12, all.allSatisfy({ (48...57).contains($0) }) else { return false }
+        let dateLength = all.count - 4
+        guard bytes.count == all.count || (bytes.count == all.count + 1 && bytes[dateLength] == UInt8(ascii: "-")) else { return false }
+        let digits = all.map { Int($0 - 48) }
+        if digits.count == 12, !(18...20).contains(digits[0] * 10 + digits[1]) { return false }
+        let ten = digits.suffix(10)
+        let month = ten[ten.startIndex + 2] * 10 + ten[ten.startIndex + 3], day = ten[ten.startIndex + 4] * 10 + ten[ten.startIndex + 5]
+        guard (1...12).contains(month), (1...31).contains(day) || (61...91).contains(day) else { return false }
+        // Luhn: weights 2, 1, 2, 1 … over the ten digits; a product over 9 counts its digit sum.
+        let sum = ten.enumerated().reduce(0) { sum, item in
+            let product = item.element * (item.offset.isMultiple(of: 2) ? 2 : 1)
+            return sum + product / 10 + product % 10
+        }
+        return sum.isMultiple(of: 10)
     }
 
     mutating func target() throws(InputError) -> EventID {

@@ -95,13 +95,15 @@ public struct Municipality: Hashable, Sendable {
     }
 
     private static func suggestions(for input: String) -> [String] {
-        let folded = fold(input)
-        // "Borås kommun", "Marks kommun", "Göteborgs stad": the name without the suffix.
-        for suffix in [" kommun", " stad"] where folded.hasSuffix(suffix) {
-            let base = String(folded.dropLast(suffix.count))
-            if let m = nameIndex[base] ?? (base.hasSuffix("s") ? nameIndex[String(base.dropLast())] : nil) { return [m.name] }
+        // "Borås kommun", "Marks kommun", "Göteborgs stad": the name without the suffix, and
+        // without a genitive s. Exact letters first: "Håbo kommun" is Håbo, not Habo.
+        let lowered = input.lowercased()
+        for suffix in [" kommun", " stad"] where lowered.hasSuffix(suffix) {
+            let base = String(lowered.dropLast(suffix.count))
+            let names = base.hasSuffix("s") ? [base, String(base.dropLast())] : [base]
+            if let m = names.lazy.compactMap({ nameIndex[$0] ?? nameIndex[fold($0)] }).first { return [m.name] }
         }
-        let query = Array(folded)
+        let query = Array(fold(input))
         guard !query.isEmpty else { return [] }
         let limit = min(3, query.count / 2)
         var hits: [(distance: Int, name: String)] = []

@@ -39,6 +39,7 @@ extension HTTPFields {
         let prefix = "bearer ".utf8
         // Setting bit 5 lowers an ASCII capital; the space must match exactly.
         guard value.utf8.starts(with: prefix, by: { $0 == $1 || ($1 != 0x20 && $0 | 0x20 == $1) }) else { return nil }
-        return String(Substring(value.utf8.dropFirst(prefix.count)))
+        // One or more spaces may follow the scheme (RFC 9110 §11.4).
+        return String(Substring(value.utf8.dropFirst(prefix.count).drop { $0 == 0x20 }))
     }
 }

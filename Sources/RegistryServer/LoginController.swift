@@ -74,8 +74,11 @@ struct LoginController {
     }
 
     /// Only a path on this site, so that a crafted link cannot send a user elsewhere.
+    /// A path on this site only: browsers drop tabs and newlines from a URL, so "/\t/evil.example"
+    /// would become "//evil.example", another site; no control character or space may pass.
     private func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return nil }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"),
+              next.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
         return next
     }
 

@@ -29,12 +29,13 @@ struct RegistryCommand: AsyncParsableCommand {
     }
 
     /// `--store PATH` is global (SPEC §5): given before the subcommand, it moves to the end
-    /// (before a `--`), where every subcommand's `StoreOptions` reads it.
+    /// (before a `--`), where every subcommand's `StoreOptions` reads it; being last, it wins
+    /// over a `--store` after the subcommand. Without a path it stays, and parsing says so.
     static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
         var global: [String] = []
         var rest = arguments[...]
         while let first = rest.first {
-            if first == "--store", rest.count >= 2 {
+            if first == "--store", rest.count >= 2, !rest.dropFirst().first!.hasPrefix("-") {
                 global += rest.prefix(2)
                 rest = rest.dropFirst(2)
             } else if first.hasPrefix("--store=") {

@@ -32,7 +32,8 @@ import Testing
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
                 // RFC 9110 §11.1: the scheme is matched without regard to case.
-                for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+                // RFC 9110 §11.4: one or more spaces between scheme and token.
+                for scheme in ["Bearer", "bearer", "BEARER", "bEaReR", "Bearer  "] {
                     let response = try await client.execute(
                         uri: "/api/events", method: .get, headers: [.authorization: "\(scheme) \(fixture.tokens[.analyst]!)"])
                     #expect(response.status == .ok, "\(scheme)")

@@ -91,6 +91,21 @@ import Testing
         }
     }
 
+    @Test func signingInNeverLeadsToAnotherSite() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                // Browsers drop a tab from a URL: "/\t/evil.example" would be "//evil.example".
+                for next in ["/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/reception"] {
+                    let browser = Browser(client)
+                    try await browser.get("/login")
+                    let response = try await browser.post("/login", [("name", "reception"), ("password", fixture.passwords[.reception]!), ("next", next)])
+                    #expect(response.status == .seeOther)
+                    #expect(response.headers[.location] == (next == "/reception" ? "/reception" : "/"), "\(next)")
+                }
+            }
+        }
+    }
+
     @Test func pagesNeedASignInAndTheRightRole() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
