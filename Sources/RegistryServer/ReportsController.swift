@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import Registry
@@ -22,8 +23,12 @@ struct ReportsController {
             do {
                 let reportQuery = try ReportRequest.query(name, from: query)
                 let store = state.store
-                let report = try await Blocking.run { try store.report(reportQuery) }
-                result = try render(report, query: query)
+                let (report, firstRecorded) = try await Blocking.run {
+                    let report = try store.report(reportQuery)
+                    // Read only when the report is empty: the page then says when registering began.
+                    return (report, report.asOfSeq == 0 ? try store.event(at: 1)?.recorded : nil)
+                }
+                result = try render(report, firstRecorded: firstRecorded, query: query)
             } catch let error as InputError {
                 problem = FormProblem(message: Self.swedish(error, query))
                 status = .badRequest
@@ -75,6 +80,14 @@ struct ReportsController {
         }
     }
 
+    /// Why a report has no figures: nothing was registered yet as of the chosen date, or at all.
+    static func nothingYet(asOf: String?, firstRecorded: Milliseconds?) -> String {
+        guard let firstRecorded else { return "Inget är registrerat ännu, så rapporten har inga siffror." }
+        let when = asOf.map { "Per \($0)" } ?? "Vid den valda tidpunkten"
+        return "\(when) fanns ännu inget registrerat, så rapporten har inga siffror. Den första händelsen registrerades "
+            + "\(Stockholm.dateTime(firstRecorded)). Välj ett senare datum under ”Som känt per”, eller lämna fältet tomt för siffrorna som de är nu."
+    }
+
     /// Periods people ask for most, relative to today.
     private func quickPeriods() -> [(String, String)] {
         let (y, m, _) = Day.today().components
@@ -87,9 +100,20 @@ struct ReportsController {
         ]
     }
 
-    private func render(_ report: Report, query: FormData) throws -> HTML {
+    private func render(_ report: Report, firstRecorded: Milliseconds?, query: FormData) throws -> HTML {
         let name = ReportName(rawValue: report.name) ?? .navet
         let compared: HTML = report.compare.map { " jämfört med \($0.period.label)" } ?? ""
+        // Before the first event an empty table, an empty chart and "t.o.m. händelse 0" would
+        // look like a fault; say plainly that there was nothing yet.
+        guard report.asOfSeq > 0 else {
+            return """
+                <section id="report">
+                <h2>\(name.title), \(report.period.label)\(compared)</h2>
+                <p class="muted">\(report.period.first.description)–\(report.period.last.description)</p>
+                <p class="notice" id="no-data" role="status">\(Self.nothingYet(asOf: query.text("as_of"), firstRecorded: firstRecorded))</p>
+                </section>
+                """
+        }
         let asOf = report.asOfRecorded.map { "t.o.m. händelse \(report.asOfSeq), registrerad \(Stockholm.dateTime($0))" } ?? "inga händelser"
         let chart: HTML = BarChart.bars(report).map {
             BarChart.svg(title: $0.title, bars: $0.bars, period: report.period.label, comparePeriod: report.compare?.period.label)

@@ -392,6 +392,33 @@ import Testing
         }
     }
 
+    @Test func aReportAsOfADateBeforeAnythingWasRegisteredSaysSo() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("analyst", fixture.passwords[.analyst]!)
+                _ = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                // The store's first events are the federation's memberships, seeded when it was made.
+                let first = try #require(try fixture.store.event(at: 1))
+                let before = try await browser.get("/reports?name=navet&period=2013&compare_year=on&as_of=2000-01-01")
+                #expect(before.status == .ok)
+                #expect(before.text.contains(
+                    "<p class=\"notice\" id=\"no-data\" role=\"status\">Per 2000-01-01 fanns ännu inget registrerat, så rapporten har inga siffror. "
+                        + "Den första händelsen registrerades \(Stockholm.dateTime(first.recorded))."))
+                // No empty table or chart, and no "event 0".
+                #expect(!before.text.contains("id=\"report-table\""))
+                #expect(!before.text.contains("<svg"))
+                #expect(!before.text.contains("händelse 0"))
+
+                let now = try await browser.get("/reports?name=navet&period=2013&compare_year=on")
+                #expect(now.text.contains("id=\"report-table\""))
+                #expect(!now.text.contains("id=\"no-data\""))
+            }
+        }
+        // A store made without the memberships has nothing at all at first.
+        #expect(ReportsController.nothingYet(asOf: nil, firstRecorded: nil) == "Inget är registrerat ännu, så rapporten har inga siffror.")
+    }
+
     @Test func adminCreatesAndRemovesUsers() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
