@@ -16,6 +16,12 @@ struct ReportsController {
         let user = try context.requireUser(request) { $0.mayRead }
         let query = FormData(query: request)
         let name = query["name"].flatMap(ReportName.init(rawValue:)) ?? .navet
+        // A quick choice submits the whole form, so that it keeps what the user chose besides
+        // the period (the comparison, the date) even before the form was sent; the plain address
+        // it leads to can be bookmarked.
+        if let quick = query.text("quick") {
+            return .redirect(to: link("/reports", [("name", name.rawValue), ("period", quick), ("compare_year", query["compare_year"]), ("as_of", query["as_of"])]))
+        }
         var problem = FormProblem()
         var result: HTML = ""
         var status = HTTPResponse.Status.ok
@@ -43,8 +49,11 @@ struct ReportsController {
         let options = ReportName.allCases.map { report -> HTML in
             "<option value=\"\(report.rawValue)\"\(report == name ? " selected" : "")>\(report.title)</option>"
         }
+        // Buttons, not links: a link carries only what was last sent, not a box ticked since.
+        // `formnovalidate`: the period they replace may still be empty. They follow "Visa rapport",
+        // since Enter in a field submits with the form's first button.
         let quick = quickPeriods().map { label, period -> HTML in
-            "<a href=\"\(link("/reports", [("name", name.rawValue), ("period", period), ("compare_year", query["compare_year"]), ("as_of", query["as_of"])]))\">\(label)</a>"
+            "<button type=\"submit\" name=\"quick\" value=\"\(period)\" class=\"quick\" formnovalidate>\(label)</button>"
         }
         return """
             <form method="get" action="/reports" class="card" id="report-form">
@@ -58,8 +67,8 @@ struct ReportsController {
             <div class="hint">Visar siffrorna som de var registrerade vid dagens slut.</div></div>
             </div>
             <p><label><input type="checkbox" name="compare_year" value="on"\(query.isChecked("compare_year") ? " checked" : "")>Jämför med samma period året före</label></p>
-            <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
             <button type="submit">Visa rapport</button>
+            <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
             </form>
             """
     }

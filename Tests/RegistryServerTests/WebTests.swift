@@ -419,6 +419,36 @@ import Testing
         #expect(ReportsController.nothingYet(asOf: nil, firstRecorded: nil) == "Inget är registrerat ännu, så rapporten har inga siffror.")
     }
 
+    @Test func reportQuickChoicesKeepTheComparisonAndTheDate() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                _ = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                let browser = Browser(client)
+                try await browser.signIn("analyst", fixture.passwords[.analyst]!)
+                // The quick choices submit the form, so a box ticked since the last report counts too.
+                let page = try await browser.get("/reports").text
+                let form = try #require(page.range(of: #"<form method="get" action="/reports"[\s\S]*?</form>"#, options: .regularExpression).map { page[$0] })
+                let lastYear = Day.today().year - 1
+                #expect(form.contains("<button type=\"submit\" name=\"quick\" value=\"\(lastYear)\" class=\"quick\" formnovalidate>I fjol</button>"))
+                #expect(!form.contains("<a href=\"/reports?"))
+                // Enter in a field submits with the first button: it must be "Visa rapport".
+                #expect(form.firstMatch(of: /<button[^>]*>([^<]*)</)?.1 == "Visa rapport")
+
+                let quick = try await browser.get("/reports?name=navet&period=&as_of=2014-02-15&compare_year=on&quick=2013")
+                #expect(quick.status == .seeOther)
+                let location = try #require(quick.headers[.location])
+                #expect(location == "/reports?name=navet&period=2013&compare_year=on&as_of=2014-02-15")
+                let report = try await browser.get(location).text
+                #expect(report.contains("value=\"on\" checked>Jämför med samma period året före"))
+                #expect(report.contains("<input id=\"as_of\" name=\"as_of\" type=\"date\" value=\"2014-02-15\">"))
+                #expect(report.contains("jämfört med 2012"))
+                // Nothing ticked: nothing added.
+                let plain = try await browser.get("/reports?name=mc&period=2013&as_of=&quick=2012")
+                #expect(plain.headers[.location] == "/reports?name=mc&period=2012")
+            }
+        }
+    }
+
     @Test func adminCreatesAndRemovesUsers() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
