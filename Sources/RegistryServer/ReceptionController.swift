@@ -72,7 +72,7 @@ struct ReceptionController {
             <div class="fields">\(problem.inputs(fields, values: values))</div>
             <button type="submit">Spara</button>
             </form>
-            \(try await todaySection(context: context))
+            \(try await todaySection(context: context, tab: type))
             """
         return Page(status: status, Layout.page("Reception – Navet", user: user, csrf: context.csrf, content))
     }
@@ -114,7 +114,8 @@ struct ReceptionController {
         }
     }
 
-    private func todaySection(context: AppRequestContext) async throws -> HTML {
+    /// Today's entries under the form of `tab`, the tab an undo returns to.
+    private func todaySection(context: AppRequestContext, tab: EventType) async throws -> HTML {
         let entries = try await todaysEntries()
         guard !entries.isEmpty else { return "<section><h2>Dagens registreringar</h2><p class=\"muted\">Inget registrerat i dag.</p></section>" }
         let rows = entries.map { entry -> HTML in
@@ -134,6 +135,7 @@ struct ReceptionController {
                     <form method="post" action="/reception/undo">
                     <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
                     <input type="hidden" name="target" value="\(id)">
+                    <input type="hidden" name="type" value="\(tab.rawValue)">
                     <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
                     <button type="submit" class="secondary">Ångra</button>
                     </form></details>
@@ -159,15 +161,17 @@ struct ReceptionController {
         let form = try await FormData.body(of: request)
         try context.requireCSRF(form)
         let target = form.text("target") ?? ""
+        // Back to the tab the user was on, not the first one (a page from before has none).
+        let tab = Self.navetType(form["type"])
         do {
             var object: JSONObject = [("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target))]
             if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
-            return .redirect(to: link("/reception", [("undone", target)]))
+            return .redirect(to: link("/reception", [("type", tab?.rawValue), ("undone", target)]))
         } catch let error as InputError {
             let why = error.field == "reason" ? "Skriv en orsak." : SwedishMessage.text(error)
             let problem = FormProblem(message: "Kunde inte ångra: " + why)
-            return try await page(user: user, context: context, type: .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
+            return try await page(user: user, context: context, type: tab ?? .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden
@@ -247,7 +251,7 @@ struct ReceptionController {
             <input type="hidden" name="target" value="\(target.event.id?.description ?? "")">
             <div class="fields">\(problem.inputs(fields, values: values))</div>
             \(reason.html(value: values["reason"], error: problem.fieldErrors["reason"]))
-            <button type="submit">Spara rättelse</button> <a href="/reception">Avbryt</a>
+            <button type="submit">Spara rättelse</button> <a href="\(link("/reception", [("type", target.event.type.rawValue)]))">Avbryt</a>
             </form>
             """
         return Page(status: status, Layout.page("Rätta registrering", user: user, csrf: context.csrf, content))

@@ -196,6 +196,36 @@ import Testing
         }
     }
 
+    @Test func anUndoReturnsToTheTabTheUserWasOn() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let saved = try await browser.post("/reception", [("type", "navet.public"), ("occurred", Day.today().description), ("children", "3"), ("adults", "2")])
+                let id = try #require(try fixture.store.events(after: 0).last?.event.id).description
+                let tab = try await browser.get(try #require(saved.headers[.location])).text
+                #expect(tab.contains("aria-current=\"page\">Allmänheten</a>"))
+                // The undo form says which tab it was sent from.
+                let undoForm = try #require(tab.range(of: #"<form method="post" action="/reception/undo">[\s\S]*?</form>"#, options: .regularExpression).map { tab[$0] })
+                #expect(undoForm.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">"))
+
+                // A refused undo stays on the tab too.
+                let noReason = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "")])
+                #expect(noReason.status == .badRequest)
+                #expect(noReason.text.contains("aria-current=\"page\">Allmänheten</a>"))
+
+                let undone = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "fel dag")])
+                #expect(undone.status == .seeOther)
+                let location = try #require(undone.headers[.location])
+                #expect(location.hasPrefix("/reception?type=navet.public&undone="))
+                let page = try await browser.get(location).text
+                #expect(page.contains("<strong>Ångrat:</strong> Allmänheten"))
+                #expect(page.contains("aria-current=\"page\">Allmänheten</a>"))
+                #expect(page.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">\n<h2>Allmänheten</h2>"))
+            }
+        }
+    }
+
     @Test func anUndoneEntryCannotBeFixedAndThePageSaysSoUpFront() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
