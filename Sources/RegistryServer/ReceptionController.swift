@@ -29,7 +29,7 @@ struct ReceptionController {
         var notice: HTML = ""
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
             let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description)\(Self.note(saved.event)) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
         } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
         }
@@ -143,7 +143,7 @@ struct ReceptionController {
             }
             return """
                 <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td class="type">\(entry.current.type.label)</td>
-                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
+                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span>\(Self.note(entry.current))</td>
                 <td class="by">\(entry.original.event.by ?? "")</td><td>\(status)</td><td class="actions">\(actions)</td></tr>
                 """
         }
@@ -261,6 +261,11 @@ struct ReceptionController {
 
     private func fields(_ type: EventType) async throws -> [FormField] {
         NavetForm.fields(type, members: try state.members(of: .navet), recent: try await state.recentActivity(), today: .today())
+    }
+
+    /// The event's note after its summary, shortened to fit a line; the log shows it whole.
+    private static func note(_ event: Event) -> HTML {
+        EventSummary.note(event).map { " <span class=\"note\">· Anteckning: \($0)</span>" } ?? ""
     }
 
     private static func navetType(_ text: String?) -> EventType? {

@@ -226,6 +226,39 @@ import Testing
         }
     }
 
+    @Test func receptionShowsTheNoteEscapedAndShortened() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let today = Day.today().description
+                let note = "Ring <b>Eva</b> om fakturan,\nhon vill ha den före den 15:e. Bussen var försenad och klassen kom en halvtimme sent."
+                let saved = try await browser.post("/reception", [
+                    ("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2"), ("note", note),
+                ])
+                let page = try await browser.get(try #require(saved.headers[.location])).text
+                let shown = "<span class=\"note\">· Anteckning: Ring &lt;b&gt;Eva&lt;/b&gt; om fakturan, hon vill ha den före den 15:e. Bussen var försenad…</span>"
+                let confirmation = try #require(page.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { page[$0] })
+                #expect(confirmation.contains(shown))
+                let id = try #require(try fixture.store.events(after: 0).last?.event.id)
+                let row = try #require(page.range(of: #"<tr data-id="\#(id)">[\s\S]*?</tr>"#, options: .regularExpression).map { page[$0] })
+                #expect(row.contains(shown))
+                #expect(!page.contains("<b>Eva"))
+
+                // A fixed entry shows the note it was fixed with.
+                let fixed = try await browser.post("/reception/fix", [
+                    ("target", id.description), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"),
+                    ("note", "Fakturan skickad"), ("reason", "fel antal"),
+                ])
+                let after = try await browser.get(try #require(fixed.headers[.location])).text
+                #expect(after.contains("<strong>Rättad</strong>"))
+                #expect(after.contains("· Anteckning: Fakturan skickad</span>"))
+            }
+        }
+        let short = try Event.decode(json: #"{"type":"navet.public","occurred":"2013-09-12","children":1,"adults":1,"note":"kort\n\tanteckning"}"#, today: .today())
+        #expect(EventSummary.note(short) == "kort anteckning")
+    }
+
     @Test func anUndoneEntryCannotBeFixedAndThePageSaysSoUpFront() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
