@@ -407,6 +407,51 @@ import Testing
         }
     }
 
+    @Test func coachPagesThroughTheCasesAndSearchesThem() async throws {
+        try await Fixture.with { fixture in
+            // 250 cases, MC-T-1 oldest; every tenth in Mark, the rest in Borås.
+            _ = try fixture.store.append((1...250).map { i in
+                try Event.decode(json: Sample.mcCase("MC-T-\(i)").replacingOccurrences(of: "1490", with: i % 10 == 0 ? "1463" : "1490"), today: .today())
+            })
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("coach", fixture.passwords[.coach]!)
+                func row(_ caseID: String) -> String { "<tr><td class=\"d\">\(caseID)</td>" }
+
+                let first = try await browser.get("/coach").text
+                #expect(first.contains("1–100 av 250 ärenden, 250 öppna."))
+                #expect(first.contains(row("MC-T-250")) && first.contains(row("MC-T-151")) && !first.contains(row("MC-T-150")))
+                #expect(first.contains("<span>Sida 1 av 3</span> <a href=\"/coach?page=2#cases\" rel=\"next\">Äldre →</a>"))
+                #expect(!first.contains("rel=\"prev\""))
+                #expect(first.contains("<form method=\"get\" action=\"/coach#cases\" class=\"inline\" id=\"case-search\" role=\"search\">"))
+
+                let last = try await browser.get("/coach?page=3").text
+                #expect(last.contains("201–250 av 250 ärenden, 250 öppna."))
+                #expect(last.contains(row("MC-T-1")) && !last.contains(row("MC-T-51")))
+                #expect(last.contains("<a href=\"/coach?page=2#cases\" rel=\"prev\">← Nyare</a>"))
+                #expect(!last.contains("rel=\"next\""))
+                // Past the end (or not a number): the nearest page there is.
+                #expect(try await browser.get("/coach?page=99").text.contains("201–250 av 250 ärenden"))
+                #expect(try await browser.get("/coach?page=x").text.contains("1–100 av 250 ärenden"))
+
+                // By municipality (any case, with or without å ä ö) or by the beginning of the id.
+                let mark = try await browser.get("/coach?q=MARK").text
+                #expect(mark.contains("Sökningen ”MARK”: 1–25 av 25 ärenden, 25 öppna."))
+                #expect(mark.contains(row("MC-T-250")) && !mark.contains(row("MC-T-249")))
+                #expect(mark.contains("value=\"MARK\""))
+                #expect(mark.contains("<a href=\"/coach#cases\">Visa alla</a>"))
+                #expect(try await browser.get("/coach?q=boras").text.contains("Sökningen ”boras”: 1–100 av 225 ärenden"))
+                let prefix = try await browser.get("/coach?q=mc-t-12").text
+                #expect(prefix.contains("1–11 av 11 ärenden"))
+                #expect(prefix.contains(row("MC-T-125")) && !prefix.contains(row("MC-T-13")))
+                // The pages of a search keep it.
+                #expect(try await browser.get("/coach?q=mc-t").text.contains("<a href=\"/coach?q=mc-t&amp;page=2#cases\" rel=\"next\">"))
+                let none = try await browser.get("/coach?q=%3Cb%3E").text
+                #expect(none.contains("Inga ärenden matchar ”&lt;b&gt;”."))
+            }
+        }
+    }
+
     @Test func grantsRecordsADecision() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
