@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 
 /// The MC cases as the coach page lists them: each case with its latest outcome.
@@ -34,6 +35,16 @@ struct CaseList {
 
     /// Cases without an outcome, newest first.
     var open: [Case] { cases.filter { $0.outcome == nil } }
+
+    /// The cases whose id, municipality name or municipality code begins with `text`, in any
+    /// letter case and with or without å ä ö, newest first.
+    func matching(_ text: String) -> [Case] {
+        func folded(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        let wanted = folded(text)
+        return cases.filter { c in
+            folded(c.caseID).hasPrefix(wanted) || folded(c.municipality.name).hasPrefix(wanted) || c.municipality.code.hasPrefix(wanted)
+        }
+    }
 
     func find(_ caseID: String) -> Case? { cases.first { $0.caseID == caseID } }
 

@@ -14,19 +14,27 @@ struct CoachController {
     }
 
     private static func allowed(_ role: UserRole) -> Bool { role == .coach || role == .admin }
-    /// Cases listed on the page, newest first.
+    /// Cases listed on a page, newest first.
     static let listed = 100
+
+    /// Which cases the list shows: those a search finds (all without one), a page at a time.
+    private struct Listing {
+        var search: String?
+        var page = 1
+    }
 
     /// Which of the page's two forms a problem belongs to.
     private enum Form { case openCase, outcome }
 
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
+        let query = FormData(query: request)
+        let listing = Listing(search: query.text("q"), page: query.text("page").flatMap { Int($0) } ?? 1)
         var notice: HTML = ""
-        if let id = FormData(query: request)["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+        if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
         }
-        return try await page(user: user, context: context, notice: notice).response(from: request, context: context)
+        return try await page(user: user, context: context, notice: notice, listing: listing).response(from: request, context: context)
     }
 
     @Sendable func openCase(request: Request, context: AppRequestContext) async throws -> Response {
@@ -100,7 +108,7 @@ struct CoachController {
         }
     }
 
-    private func page(user: User, context: AppRequestContext, notice: HTML,
+    private func page(user: User, context: AppRequestContext, notice: HTML, listing: Listing = Listing(),
                       problem: (Form, FormProblem, [String: String])? = nil, status: HTTPResponse.Status = .ok) async throws -> Page {
         let cases = CaseList(try await state.recentActivity())
         let today = Day.today()
@@ -118,17 +126,7 @@ struct CoachController {
                 </form>
                 """
         }
-        // The newest cases; older ones are in the log and the reports.
-        let shown = cases.cases.prefix(Self.listed)
-        let rows = shown.map { c -> HTML in
-            let outcome: HTML = c.outcome.map { "\($0.outcome.label) <span class=\"muted\">\($0.on.description)</span>" } ?? "<em>Öppet</em>"
-            return "<tr><td class=\"d\">\(c.caseID)</td><td>\(c.municipality.name)</td><td>\(c.service.label)</td><td>\(c.gender?.label ?? "")</td><td class=\"d\">\(c.opened.description)</td><td>\(outcome)</td></tr>"
-        }
-        let list: HTML = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : """
-            <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th></tr></thead>
-            <tbody>\(rows.joined())</tbody></table></div>
-            <p class="muted">\(shown.count) av \(cases.cases.count.counted("ärende", "ärenden")), \(cases.open.count.counted("öppet", "öppna")).</p>
-            """
+        let list = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : caseList(cases, listing)
         let content: HTML = """
             \(notice)
             \(try form(.openCase, action: "/coach/case", title: "Öppna ärende", button: "Spara ärende",
@@ -138,5 +136,46 @@ struct CoachController {
             <section id="cases"><h2>Ärenden</h2>\(list)</section>
             """
         return Page(status: status, Layout.page("Medarbetarcentrum", user: user, csrf: context.csrf, content))
+    }
+
+    /// A search box, a page of the cases it finds, and links to the pages before and after.
+    /// Plain links and a GET form: no script needed. They lead back to `#cases`, not the top.
+    private func caseList(_ cases: CaseList, _ listing: Listing) -> HTML {
+        let found = listing.search.map(cases.matching) ?? cases.cases
+        let pages = max(1, (found.count + Self.listed - 1) / Self.listed)
+        // A page past the end (the list shrank, or a hand-typed address) shows the last one.
+        let page = min(max(listing.page, 1), pages)
+        let first = (page - 1) * Self.listed
+        let shown = found.dropFirst(first).prefix(Self.listed)
+        func address(_ page: Int) -> String { link("/coach", [("q", listing.search), ("page", page == 1 ? nil : String(page))]) + "#cases" }
+
+        let search: HTML = """
+            <form method="get" action="/coach#cases" class="inline" id="case-search" role="search">
+            <label for="case-q">Sök ärende</label>
+            <input id="case-q" name="q" type="search" value="\(listing.search ?? "")" placeholder="Ärende-id eller kommun" autocomplete="off" spellcheck="false">
+            <button type="submit" class="secondary">Sök</button>\(listing.search == nil ? "" : " <a href=\"/coach#cases\">Visa alla</a>" as HTML)
+            </form>
+            """
+        guard !found.isEmpty else { return "\(search)<p class=\"muted\" id=\"case-count\">Inga ärenden matchar ”\(listing.search ?? "")”.</p>" }
+        let rows = shown.map { c -> HTML in
+            let outcome: HTML = c.outcome.map { "\($0.outcome.label) <span class=\"muted\">\($0.on.description)</span>" } ?? "<em>Öppet</em>"
+            return "<tr><td class=\"d\">\(c.caseID)</td><td>\(c.municipality.name)</td><td>\(c.service.label)</td><td>\(c.gender?.label ?? "")</td><td class=\"d\">\(c.opened.description)</td><td>\(outcome)</td></tr>"
+        }
+        let range = shown.count == 1 ? "\(first + 1)" : "\(first + 1)–\(first + shown.count)"
+        let open = found.count { $0.outcome == nil }
+        let searched = listing.search.map { "Sökningen ”\($0)”: " } ?? ""
+        let paging: HTML = pages == 1 ? "" : """
+            <nav class="links" aria-label="Sidor med ärenden">\
+            \(page > 1 ? "<a href=\"\(address(page - 1))\" rel=\"prev\">← Nyare</a>" as HTML : "")\
+            <span>Sida \(page) av \(pages)</span> \
+            \(page < pages ? "<a href=\"\(address(page + 1))\" rel=\"next\">Äldre →</a>" as HTML : "")</nav>
+            """
+        return """
+            \(search)
+            <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th></tr></thead>
+            <tbody>\(rows.joined())</tbody></table></div>
+            <p class="muted" id="case-count">\(searched)\(range) av \(found.count.counted("ärende", "ärenden")), \(open.counted("öppet", "öppna")).</p>
+            \(paging)
+            """
     }
 }

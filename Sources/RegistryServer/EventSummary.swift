@@ -43,6 +43,16 @@ enum EventSummary {
         func numbered(_ id: EventID) -> String { seq(id).map { "händelse \($0)" } ?? "en tidigare händelse" }
     }
 
+    /// The note on one line (a correction's: its replacement's), at most `limit` characters
+    /// with "…" where it was cut; nil when there is none.
+    static func note(_ event: Event, limit: Int = 80) -> String? {
+        let note = if case .correction(let c) = event.fact { c.replacement.note } else { event.note }
+        guard let words = note?.split(whereSeparator: \.isWhitespace), !words.isEmpty else { return nil }
+        let line = words.joined(separator: " ")
+        guard line.count > limit else { return line }
+        return line.prefix(limit - 1).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
     /// The event a retraction or correction refers to.
     static func target(of event: Event) -> EventID? {
         switch event.fact {

@@ -88,6 +88,7 @@ enum Layout {
         .inline{display:flex;gap:.5rem;align-items:center;flex-wrap:wrap}
         .inline input{width:auto;flex:1;min-width:8rem}
         .links a{margin-right:1rem}
+        .links button.quick{background:none;color:#1d3f5e;text-decoration:underline;padding:.5rem .25rem;margin-right:.75rem}
         code,.hash{font-family:ui-monospace,monospace;font-size:.85rem;word-break:break-all}
         svg text{font:13px system-ui,sans-serif}
         /* Today's entries: the reason for an undo opens on demand, so the last column stays narrow. */

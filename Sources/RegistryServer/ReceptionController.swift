@@ -29,7 +29,7 @@ struct ReceptionController {
         var notice: HTML = ""
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
             let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description)\(Self.note(saved.event)) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
         } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
         }
@@ -72,7 +72,7 @@ struct ReceptionController {
             <div class="fields">\(problem.inputs(fields, values: values))</div>
             <button type="submit">Spara</button>
             </form>
-            \(try await todaySection(context: context))
+            \(try await todaySection(context: context, tab: type))
             """
         return Page(status: status, Layout.page("Reception – Navet", user: user, csrf: context.csrf, content))
     }
@@ -114,7 +114,8 @@ struct ReceptionController {
         }
     }
 
-    private func todaySection(context: AppRequestContext) async throws -> HTML {
+    /// Today's entries under the form of `tab`, the tab an undo returns to.
+    private func todaySection(context: AppRequestContext, tab: EventType) async throws -> HTML {
         let entries = try await todaysEntries()
         guard !entries.isEmpty else { return "<section><h2>Dagens registreringar</h2><p class=\"muted\">Inget registrerat i dag.</p></section>" }
         let rows = entries.map { entry -> HTML in
@@ -134,6 +135,7 @@ struct ReceptionController {
                     <form method="post" action="/reception/undo">
                     <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
                     <input type="hidden" name="target" value="\(id)">
+                    <input type="hidden" name="type" value="\(tab.rawValue)">
                     <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
                     <button type="submit" class="secondary">Ångra</button>
                     </form></details>
@@ -141,7 +143,7 @@ struct ReceptionController {
             }
             return """
                 <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td class="type">\(entry.current.type.label)</td>
-                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span></td>
+                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span>\(Self.note(entry.current))</td>
                 <td class="by">\(entry.original.event.by ?? "")</td><td>\(status)</td><td class="actions">\(actions)</td></tr>
                 """
         }
@@ -159,15 +161,17 @@ struct ReceptionController {
         let form = try await FormData.body(of: request)
         try context.requireCSRF(form)
         let target = form.text("target") ?? ""
+        // Back to the tab the user was on, not the first one (a page from before has none).
+        let tab = Self.navetType(form["type"])
         do {
             var object: JSONObject = [("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target))]
             if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
-            return .redirect(to: link("/reception", [("undone", target)]))
+            return .redirect(to: link("/reception", [("type", tab?.rawValue), ("undone", target)]))
         } catch let error as InputError {
             let why = error.field == "reason" ? "Skriv en orsak." : SwedishMessage.text(error)
             let problem = FormProblem(message: "Kunde inte ångra: " + why)
-            return try await page(user: user, context: context, type: .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
+            return try await page(user: user, context: context, type: tab ?? .navetVisit, values: [:], problem: problem, notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden
@@ -247,7 +251,7 @@ struct ReceptionController {
             <input type="hidden" name="target" value="\(target.event.id?.description ?? "")">
             <div class="fields">\(problem.inputs(fields, values: values))</div>
             \(reason.html(value: values["reason"], error: problem.fieldErrors["reason"]))
-            <button type="submit">Spara rättelse</button> <a href="/reception">Avbryt</a>
+            <button type="submit">Spara rättelse</button> <a href="\(link("/reception", [("type", target.event.type.rawValue)]))">Avbryt</a>
             </form>
             """
         return Page(status: status, Layout.page("Rätta registrering", user: user, csrf: context.csrf, content))
@@ -257,6 +261,11 @@ struct ReceptionController {
 
     private func fields(_ type: EventType) async throws -> [FormField] {
         NavetForm.fields(type, members: try state.members(of: .navet), recent: try await state.recentActivity(), today: .today())
+    }
+
+    /// The event's note after its summary, shortened to fit a line; the log shows it whole.
+    private static func note(_ event: Event) -> HTML {
+        EventSummary.note(event).map { " <span class=\"note\">· Anteckning: \($0)</span>" } ?? ""
     }
 
     private static func navetType(_ text: String?) -> EventType? {

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Hummingbird
 import Registry
@@ -15,6 +16,12 @@ struct ReportsController {
         let user = try context.requireUser(request) { $0.mayRead }
         let query = FormData(query: request)
         let name = query["name"].flatMap(ReportName.init(rawValue:)) ?? .navet
+        // A quick choice submits the whole form, so that it keeps what the user chose besides
+        // the period (the comparison, the date) even before the form was sent; the plain address
+        // it leads to can be bookmarked.
+        if let quick = query.text("quick") {
+            return .redirect(to: link("/reports", [("name", name.rawValue), ("period", quick), ("compare_year", query["compare_year"]), ("as_of", query["as_of"])]))
+        }
         var problem = FormProblem()
         var result: HTML = ""
         var status = HTTPResponse.Status.ok
@@ -22,8 +29,12 @@ struct ReportsController {
             do {
                 let reportQuery = try ReportRequest.query(name, from: query)
                 let store = state.store
-                let report = try await Blocking.run { try store.report(reportQuery) }
-                result = try render(report, query: query)
+                let (report, firstRecorded) = try await Blocking.run {
+                    let report = try store.report(reportQuery)
+                    // Read only when the report is empty: the page then says when registering began.
+                    return (report, report.asOfSeq == 0 ? try store.event(at: 1)?.recorded : nil)
+                }
+                result = try render(report, firstRecorded: firstRecorded, query: query)
             } catch let error as InputError {
                 problem = FormProblem(message: Self.swedish(error, query))
                 status = .badRequest
@@ -38,8 +49,11 @@ struct ReportsController {
         let options = ReportName.allCases.map { report -> HTML in
             "<option value=\"\(report.rawValue)\"\(report == name ? " selected" : "")>\(report.title)</option>"
         }
+        // Buttons, not links: a link carries only what was last sent, not a box ticked since.
+        // `formnovalidate`: the period they replace may still be empty. They follow "Visa rapport",
+        // since Enter in a field submits with the form's first button.
         let quick = quickPeriods().map { label, period -> HTML in
-            "<a href=\"\(link("/reports", [("name", name.rawValue), ("period", period), ("compare_year", query["compare_year"]), ("as_of", query["as_of"])]))\">\(label)</a>"
+            "<button type=\"submit\" name=\"quick\" value=\"\(period)\" class=\"quick\" formnovalidate>\(label)</button>"
         }
         return """
             <form method="get" action="/reports" class="card" id="report-form">
@@ -53,8 +67,8 @@ struct ReportsController {
             <div class="hint">Visar siffrorna som de var registrerade vid dagens slut.</div></div>
             </div>
             <p><label><input type="checkbox" name="compare_year" value="on"\(query.isChecked("compare_year") ? " checked" : "")>Jämför med samma period året före</label></p>
-            <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
             <button type="submit">Visa rapport</button>
+            <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
             </form>
             """
     }
@@ -75,6 +89,14 @@ struct ReportsController {
         }
     }
 
+    /// Why a report has no figures: nothing was registered yet as of the chosen date, or at all.
+    static func nothingYet(asOf: String?, firstRecorded: Milliseconds?) -> String {
+        guard let firstRecorded else { return "Inget är registrerat ännu, så rapporten har inga siffror." }
+        let when = asOf.map { "Per \($0)" } ?? "Vid den valda tidpunkten"
+        return "\(when) fanns ännu inget registrerat, så rapporten har inga siffror. Den första händelsen registrerades "
+            + "\(Stockholm.dateTime(firstRecorded)). Välj ett senare datum under ”Som känt per”, eller lämna fältet tomt för siffrorna som de är nu."
+    }
+
     /// Periods people ask for most, relative to today.
     private func quickPeriods() -> [(String, String)] {
         let (y, m, _) = Day.today().components
@@ -87,9 +109,20 @@ struct ReportsController {
         ]
     }
 
-    private func render(_ report: Report, query: FormData) throws -> HTML {
+    private func render(_ report: Report, firstRecorded: Milliseconds?, query: FormData) throws -> HTML {
         let name = ReportName(rawValue: report.name) ?? .navet
         let compared: HTML = report.compare.map { " jämfört med \($0.period.label)" } ?? ""
+        // Before the first event an empty table, an empty chart and "t.o.m. händelse 0" would
+        // look like a fault; say plainly that there was nothing yet.
+        guard report.asOfSeq > 0 else {
+            return """
+                <section id="report">
+                <h2>\(name.title), \(report.period.label)\(compared)</h2>
+                <p class="muted">\(report.period.first.description)–\(report.period.last.description)</p>
+                <p class="notice" id="no-data" role="status">\(Self.nothingYet(asOf: query.text("as_of"), firstRecorded: firstRecorded))</p>
+                </section>
+                """
+        }
         let asOf = report.asOfRecorded.map { "t.o.m. händelse \(report.asOfSeq), registrerad \(Stockholm.dateTime($0))" } ?? "inga händelser"
         let chart: HTML = BarChart.bars(report).map {
             BarChart.svg(title: $0.title, bars: $0.bars, period: report.period.label, comparePeriod: report.compare?.period.label)

@@ -211,6 +211,69 @@ import Testing
         }
     }
 
+    @Test func anUndoReturnsToTheTabTheUserWasOn() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let saved = try await browser.post("/reception", [("type", "navet.public"), ("occurred", Day.today().description), ("children", "3"), ("adults", "2")])
+                let id = try #require(try fixture.store.events(after: 0).last?.event.id).description
+                let tab = try await browser.get(try #require(saved.headers[.location])).text
+                #expect(tab.contains("aria-current=\"page\">Allmänheten</a>"))
+                // The undo form says which tab it was sent from.
+                let undoForm = try #require(tab.range(of: #"<form method="post" action="/reception/undo">[\s\S]*?</form>"#, options: .regularExpression).map { tab[$0] })
+                #expect(undoForm.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">"))
+
+                // A refused undo stays on the tab too.
+                let noReason = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "")])
+                #expect(noReason.status == .badRequest)
+                #expect(noReason.text.contains("aria-current=\"page\">Allmänheten</a>"))
+
+                let undone = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "fel dag")])
+                #expect(undone.status == .seeOther)
+                let location = try #require(undone.headers[.location])
+                #expect(location.hasPrefix("/reception?type=navet.public&undone="))
+                let page = try await browser.get(location).text
+                #expect(page.contains("<strong>Ångrat:</strong> Allmänheten"))
+                #expect(page.contains("aria-current=\"page\">Allmänheten</a>"))
+                #expect(page.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">\n<h2>Allmänheten</h2>"))
+            }
+        }
+    }
+
+    @Test func receptionShowsTheNoteEscapedAndShortened() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("reception", fixture.passwords[.reception]!)
+                let today = Day.today().description
+                let note = "Ring <b>Eva</b> om fakturan,\nhon vill ha den före den 15:e. Bussen var försenad och klassen kom en halvtimme sent."
+                let saved = try await browser.post("/reception", [
+                    ("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2"), ("note", note),
+                ])
+                let page = try await browser.get(try #require(saved.headers[.location])).text
+                let shown = "<span class=\"note\">· Anteckning: Ring &lt;b&gt;Eva&lt;/b&gt; om fakturan, hon vill ha den före den 15:e. Bussen var försenad…</span>"
+                let confirmation = try #require(page.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { page[$0] })
+                #expect(confirmation.contains(shown))
+                let id = try #require(try fixture.store.events(after: 0).last?.event.id)
+                let row = try #require(page.range(of: #"<tr data-id="\#(id)">[\s\S]*?</tr>"#, options: .regularExpression).map { page[$0] })
+                #expect(row.contains(shown))
+                #expect(!page.contains("<b>Eva"))
+
+                // A fixed entry shows the note it was fixed with.
+                let fixed = try await browser.post("/reception/fix", [
+                    ("target", id.description), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"),
+                    ("note", "Fakturan skickad"), ("reason", "fel antal"),
+                ])
+                let after = try await browser.get(try #require(fixed.headers[.location])).text
+                #expect(after.contains("<strong>Rättad</strong>"))
+                #expect(after.contains("· Anteckning: Fakturan skickad</span>"))
+            }
+        }
+        let short = try Event.decode(json: #"{"type":"navet.public","occurred":"2013-09-12","children":1,"adults":1,"note":"kort\n\tanteckning"}"#, today: .today())
+        #expect(EventSummary.note(short) == "kort anteckning")
+    }
+
     @Test func anUndoneEntryCannotBeFixedAndThePageSaysSoUpFront() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
@@ -359,6 +422,51 @@ import Testing
         }
     }
 
+    @Test func coachPagesThroughTheCasesAndSearchesThem() async throws {
+        try await Fixture.with { fixture in
+            // 250 cases, MC-T-1 oldest; every tenth in Mark, the rest in Borås.
+            _ = try fixture.store.append((1...250).map { i in
+                try Event.decode(json: Sample.mcCase("MC-T-\(i)").replacingOccurrences(of: "1490", with: i % 10 == 0 ? "1463" : "1490"), today: .today())
+            })
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("coach", fixture.passwords[.coach]!)
+                func row(_ caseID: String) -> String { "<tr><td class=\"d\">\(caseID)</td>" }
+
+                let first = try await browser.get("/coach").text
+                #expect(first.contains("1–100 av 250 ärenden, 250 öppna."))
+                #expect(first.contains(row("MC-T-250")) && first.contains(row("MC-T-151")) && !first.contains(row("MC-T-150")))
+                #expect(first.contains("<span>Sida 1 av 3</span> <a href=\"/coach?page=2#cases\" rel=\"next\">Äldre →</a>"))
+                #expect(!first.contains("rel=\"prev\""))
+                #expect(first.contains("<form method=\"get\" action=\"/coach#cases\" class=\"inline\" id=\"case-search\" role=\"search\">"))
+
+                let last = try await browser.get("/coach?page=3").text
+                #expect(last.contains("201–250 av 250 ärenden, 250 öppna."))
+                #expect(last.contains(row("MC-T-1")) && !last.contains(row("MC-T-51")))
+                #expect(last.contains("<a href=\"/coach?page=2#cases\" rel=\"prev\">← Nyare</a>"))
+                #expect(!last.contains("rel=\"next\""))
+                // Past the end (or not a number): the nearest page there is.
+                #expect(try await browser.get("/coach?page=99").text.contains("201–250 av 250 ärenden"))
+                #expect(try await browser.get("/coach?page=x").text.contains("1–100 av 250 ärenden"))
+
+                // By municipality (any case, with or without å ä ö) or by the beginning of the id.
+                let mark = try await browser.get("/coach?q=MARK").text
+                #expect(mark.contains("Sökningen ”MARK”: 1–25 av 25 ärenden, 25 öppna."))
+                #expect(mark.contains(row("MC-T-250")) && !mark.contains(row("MC-T-249")))
+                #expect(mark.contains("value=\"MARK\""))
+                #expect(mark.contains("<a href=\"/coach#cases\">Visa alla</a>"))
+                #expect(try await browser.get("/coach?q=boras").text.contains("Sökningen ”boras”: 1–100 av 225 ärenden"))
+                let prefix = try await browser.get("/coach?q=mc-t-12").text
+                #expect(prefix.contains("1–11 av 11 ärenden"))
+                #expect(prefix.contains(row("MC-T-125")) && !prefix.contains(row("MC-T-13")))
+                // The pages of a search keep it.
+                #expect(try await browser.get("/coach?q=mc-t").text.contains("<a href=\"/coach?q=mc-t&amp;page=2#cases\" rel=\"next\">"))
+                let none = try await browser.get("/coach?q=%3Cb%3E").text
+                #expect(none.contains("Inga ärenden matchar ”&lt;b&gt;”."))
+            }
+        }
+    }
+
     @Test func grantsRecordsADecision() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
@@ -403,6 +511,63 @@ import Testing
                 let log = try await browser.get("/log?type=navet.visit")
                 #expect(log.text.contains(try fixture.store.head().hashHex))
                 #expect(log.text.components(separatedBy: "<tr data-seq=").count == 3)
+            }
+        }
+    }
+
+    @Test func aReportAsOfADateBeforeAnythingWasRegisteredSaysSo() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("analyst", fixture.passwords[.analyst]!)
+                _ = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                // The store's first events are the federation's memberships, seeded when it was made.
+                let first = try #require(try fixture.store.event(at: 1))
+                let before = try await browser.get("/reports?name=navet&period=2013&compare_year=on&as_of=2000-01-01")
+                #expect(before.status == .ok)
+                #expect(before.text.contains(
+                    "<p class=\"notice\" id=\"no-data\" role=\"status\">Per 2000-01-01 fanns ännu inget registrerat, så rapporten har inga siffror. "
+                        + "Den första händelsen registrerades \(Stockholm.dateTime(first.recorded))."))
+                // No empty table or chart, and no "event 0".
+                #expect(!before.text.contains("id=\"report-table\""))
+                #expect(!before.text.contains("<svg"))
+                #expect(!before.text.contains("händelse 0"))
+
+                let now = try await browser.get("/reports?name=navet&period=2013&compare_year=on")
+                #expect(now.text.contains("id=\"report-table\""))
+                #expect(!now.text.contains("id=\"no-data\""))
+            }
+        }
+        // A store made without the memberships has nothing at all at first.
+        #expect(ReportsController.nothingYet(asOf: nil, firstRecorded: nil) == "Inget är registrerat ännu, så rapporten har inga siffror.")
+    }
+
+    @Test func reportQuickChoicesKeepTheComparisonAndTheDate() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                _ = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                let browser = Browser(client)
+                try await browser.signIn("analyst", fixture.passwords[.analyst]!)
+                // The quick choices submit the form, so a box ticked since the last report counts too.
+                let page = try await browser.get("/reports").text
+                let form = try #require(page.range(of: #"<form method="get" action="/reports"[\s\S]*?</form>"#, options: .regularExpression).map { page[$0] })
+                let lastYear = Day.today().year - 1
+                #expect(form.contains("<button type=\"submit\" name=\"quick\" value=\"\(lastYear)\" class=\"quick\" formnovalidate>I fjol</button>"))
+                #expect(!form.contains("<a href=\"/reports?"))
+                // Enter in a field submits with the first button: it must be "Visa rapport".
+                #expect(form.firstMatch(of: /<button[^>]*>([^<]*)</)?.1 == "Visa rapport")
+
+                let quick = try await browser.get("/reports?name=navet&period=&as_of=2014-02-15&compare_year=on&quick=2013")
+                #expect(quick.status == .seeOther)
+                let location = try #require(quick.headers[.location])
+                #expect(location == "/reports?name=navet&period=2013&compare_year=on&as_of=2014-02-15")
+                let report = try await browser.get(location).text
+                #expect(report.contains("value=\"on\" checked>Jämför med samma period året före"))
+                #expect(report.contains("<input id=\"as_of\" name=\"as_of\" type=\"date\" value=\"2014-02-15\">"))
+                #expect(report.contains("jämfört med 2012"))
+                // Nothing ticked: nothing added.
+                let plain = try await browser.get("/reports?name=mc&period=2013&as_of=&quick=2012")
+                #expect(plain.headers[.location] == "/reports?name=mc&period=2012")
             }
         }
     }

@@ -3,9 +3,10 @@
 
 Signs in as reception, records a Navet visit (Borås, 23 pupils, 2 teachers, today),
 checks the confirmation, signs out, signs in as analyst, opens the Navet report for the
-current year and finds the visit's pupils in the Borås row. On the way it checks that
-today's entries and the Navet report fit a tablet (1024x768 landscape, 768x1024 portrait)
-without sideways scrolling. Saves a screenshot of every page visited.
+current year and finds the visit's pupils in the Borås row, then ticks the comparison and
+picks last year from the quick choices. On the way it checks that today's entries and the
+Navet report fit a tablet (1024x768 landscape, 768x1024 portrait) without sideways
+scrolling. Saves a screenshot of every page visited.
 
     python3 Tests/browser/e2e.py --base-url http://127.0.0.1:8080 \\
         --reception-user reception --analyst-user analyst
@@ -202,7 +203,24 @@ class Run:
         overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-form button", "main")
         check(not overflow, f"the report page fits a tablet, portrait: {'; '.join(overflow) or 'only the table scrolls'}")
         self.viewport(1024, 1366)
+        self.quick_choice(int(year) - 1)
         self.sign_out()
+
+    def quick_choice(self, year):
+        """A quick choice keeps what the form says besides the period, even if not yet sent."""
+        self.step(f"analyst ticks the comparison and picks {year} from the quick choices")
+        compare = self.driver.find_element(By.CSS_SELECTOR, "#report-form input[name=compare_year]")
+        if not compare.is_selected():
+            compare.click()
+        self.driver.find_element(By.CSS_SELECTOR, f'#report-form button[name=quick][value="{year}"]').click()
+        self.wait.until(EC.url_contains(f"period={year}"))
+        heading = self.wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#report h2")))
+        self.screenshot("quick-choice")
+        url = self.driver.current_url
+        check("compare_year=on" in url and "quick=" not in url, f"the quick choice keeps the comparison: {url}")
+        check(self.driver.find_element(By.CSS_SELECTOR, "#report-form input[name=compare_year]").is_selected(),
+              "the comparison box is still ticked")
+        check(f"{year} jämfört med {year - 1}" in heading.text, f"the report compares {year} with {year - 1}: {heading.text!r}")
 
     def close(self):
         self.driver.quit()
