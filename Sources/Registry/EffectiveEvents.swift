@@ -10,8 +10,10 @@ struct EffectiveEvents {
 
     /// What has happened to one original event by P.
     struct Fate {
-        var retracted = false
+        /// The position of the retraction that undid it (0: none).
+        var retraction: Position = 0
         var latestCorrection: Position = 0
+        var retracted: Bool { retraction > 0 }
     }
 
     /// Calls `body` with every effective record whose (effective) occurred day is in `first...last`.
@@ -65,7 +67,7 @@ struct EffectiveEvents {
                 let by = values.loadBigEndianUInt64(at: offset)
                 guard by <= asOf else { continue }
                 if values[offset + 8] == Store.retractionKind {
-                    fates[original, default: Fate()].retracted = true
+                    fates[original, default: Fate()].retraction = by
                 } else {
                     fates[original, default: Fate()].latestCorrection = max(fates[original]?.latestCorrection ?? 0, by)
                 }
@@ -81,7 +83,7 @@ struct EffectiveEvents {
             for offset in stride(from: 0, to: values.count, by: 9) {
                 let by = values.loadBigEndianUInt64(at: offset)
                 guard by <= asOf else { continue }
-                if values[offset + 8] == Store.retractionKind { fate.retracted = true } else { fate.latestCorrection = max(fate.latestCorrection, by) }
+                if values[offset + 8] == Store.retractionKind { fate.retraction = by } else { fate.latestCorrection = max(fate.latestCorrection, by) }
             }
         }
         return fate

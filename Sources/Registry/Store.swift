@@ -64,17 +64,21 @@ public final class Store: Sendable {
     }
 
     /// The event with this id as it counts now (§3): the replacement of its newest correction,
-    /// or itself; `retracted` when a retraction targets it. Nil when no event has this id.
-    public func currentVersion(of id: EventID) throws -> (event: Event, retracted: Bool)? {
+    /// or itself; with the retraction that undid it, if one did. Nil when no event has this id.
+    public func currentVersion(of id: EventID) throws -> (event: Event, retraction: Retraction?)? {
         try log.read { txn in
             guard let seq = try txn.position(of: id), let stored = try txn.event(at: seq) else { return nil }
             let original = try RecordedEvent(stored).event
             let fate = try EffectiveEvents(store: self, txn: txn, asOf: txn.head().position)
                 .fate(ofOriginal: seq, day: original.occurred.ordinal)
-            guard fate.latestCorrection > 0, let stored = try txn.event(at: fate.latestCorrection),
-                  case .correction(let correction) = try RecordedEvent(stored).event.fact
-            else { return (original, fate.retracted) }
-            return (correction.replacement, fate.retracted)
+            func fact(at position: Position) throws -> Fact? {
+                guard position > 0, let stored = try txn.event(at: position) else { return nil }
+                return try RecordedEvent(stored).event.fact
+            }
+            var retraction: Retraction?
+            if case .retraction(let undo)? = try fact(at: fate.retraction) { retraction = undo }
+            guard case .correction(let correction)? = try fact(at: fate.latestCorrection) else { return (original, retraction) }
+            return (correction.replacement, retraction)
         }
     }
 

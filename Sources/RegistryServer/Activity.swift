@@ -15,8 +15,6 @@ final class Activity: Sendable {
         var order: [EventID] = []
         /// `school`, `theme`, `organisation` → name → the position that last used it.
         var names: [String: [String: Position]] = [:]
-        /// Retractions by the id of the event they undid (few: undo is for mistakes).
-        var retractions: [EventID: Retraction] = [:]
 
         /// Effective events of `types`, newest first.
         func events(_ types: Set<EventType>) -> [Event] {
@@ -38,7 +36,6 @@ final class Activity: Sendable {
                 order.append(id)
             case .retraction(let retraction):
                 effective[retraction.target] = nil
-                retractions[retraction.target] = retraction
             case .correction(let correction):
                 remember(correction.replacement, at: recorded.seq)
                 guard effective[correction.target] != nil else { break }

@@ -180,7 +180,7 @@ struct ReceptionController {
 
     @Sendable func showFix(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        let (target, current, retraction) = try await fixTarget(FormData(query: request)["id"])
+        let (target, current, retraction) = try fixTarget(FormData(query: request)["id"])
         if let retraction {
             return try undonePage(user: user, context: context, target: target, retraction: retraction).response(from: request, context: context)
         }
@@ -192,7 +192,7 @@ struct ReceptionController {
         let user = try context.requireUser(request, Self.allowed)
         let form = try await FormData.body(of: request)
         try context.requireCSRF(form)
-        let (target, _, retraction) = try await fixTarget(form["target"])
+        let (target, _, retraction) = try fixTarget(form["target"])
         // Undone since the form was opened (in another tab, by a colleague).
         if let retraction {
             return try undonePage(user: user, context: context, target: target, retraction: retraction, status: .conflict)
@@ -219,13 +219,13 @@ struct ReceptionController {
         }
     }
 
-    /// The Navet event to fix, its current version (after earlier fixes today) and, when it
-    /// was undone, the retraction.
-    private func fixTarget(_ idText: String?) async throws -> (RecordedEvent, Event, Retraction?) {
+    /// The Navet event to fix, its current version (after earlier fixes) and, when it was
+    /// undone, the retraction.
+    private func fixTarget(_ idText: String?) throws -> (RecordedEvent, Event, Retraction?) {
         guard let id = idText.flatMap(EventID.init), let target = try state.store.event(id: id),
-              EventType.navet.contains(target.event.type) else { throw PageError.notFound }
-        let current = try await todaysEntries().first { $0.original.event.id == id }?.current ?? target.event
-        return (target, current, try await state.recentActivity().retractions[id])
+              EventType.navet.contains(target.event.type), let (current, retraction) = try state.store.currentVersion(of: id)
+        else { throw PageError.notFound }
+        return (target, current, retraction)
     }
 
     /// Instead of a form that could only fail: an undone entry cannot be fixed.

@@ -79,9 +79,10 @@ struct ReportsController {
     /// What was wrong with the query, in Swedish: the page shows no English (the API does).
     static func swedish(_ error: InputError, _ query: FormData) -> String {
         switch error.field {
-        case "period":
+        case "period", "compare":
             let reason = SwedishMessage.period(error)
-            return "Perioden ”\(query.text("period") ?? "")” går inte att läsa.\(reason.isEmpty ? "" : " " + reason) Skriv till exempel \(periodExamples)."
+            let which = error.field == "period" ? "Perioden" : "Jämförelseperioden"
+            return "\(which) ”\(query.text(error.field!) ?? "")” går inte att läsa.\(reason.isEmpty ? "" : " " + reason) Skriv till exempel \(periodExamples)."
         case "as_of":
             return "Datumet ”\(query.text("as_of") ?? "")” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2014-02-15."
         default:

@@ -65,6 +65,10 @@ import Testing
                         #expect(!page.text.contains(english), "\(period): \(english)")
                     }
                 }
+                let compare = try await browser.get("/reports?name=navet&period=2013&compare=2012-H7")
+                #expect(compare.status == .badRequest)
+                #expect(compare.text.contains("Jämförelseperioden ”2012-H7” går inte att läsa. Ett halvår är H1 eller H2."))
+                #expect(!compare.text.contains("half year"))
                 let asOf = try await browser.get("/reports?name=navet&period=2013&as_of=igår")
                 #expect(asOf.text.contains("Datumet ”igår” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD"))
                 #expect(!asOf.text.contains("RFC 3339"))
@@ -131,11 +135,5 @@ import Testing
         #expect(municipality.message == "Kommun: Måste fyllas i.")
         let unknown = FormProblem(InputError(field: "replacement.something", "must be a whole number, got x"), fields: fields, form: FormData())
         #expect(unknown.message == "Ange ett heltal.")
-    }
-
-    @Test func aReusedCaseIDNoLongerHasATranslation() {
-        // The domain no longer refuses a reused case id, so the page needs no words for it.
-        let message = "case MC-1 is already open (seq 3); record its outcome with mc.outcome"
-        #expect(SwedishMessage.text(InputError(field: "case", message)) == message)
     }
 }

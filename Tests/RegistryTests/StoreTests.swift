@@ -55,9 +55,9 @@ struct StoreTests {
         }
         let current = try #require(try store.currentVersion(of: id))
         #expect(current.event.json.contains(#""children":5"#))
-        #expect(!current.retracted)
-        _ = try store.append([Self.event(#"{"type":"retraction","occurred":"2013-09-15","target":"\#(id)","reason":"x"}"#)])
-        #expect(try store.currentVersion(of: id)?.retracted == true)
+        #expect(current.retraction == nil)
+        _ = try store.append([Self.event(#"{"type":"retraction","occurred":"2013-09-15","target":"\#(id)","reason":"dubbel"}"#)])
+        #expect(try store.currentVersion(of: id)?.retraction?.reason == "dubbel")
         #expect(try store.currentVersion(of: EventID.random()) == nil)
     }
 
