@@ -228,7 +228,8 @@ enum CSVReader {
                 throw InputError(line: row.line, "has \(row.cells.count) cells; the header has \(names.count)")
             }
             var object: JSONObject = []
-            for (name, cell) in zip(names, row.cells) where !cell.isEmpty {
+            // A cell of only spaces is empty, as a spreadsheet shows it.
+            for (name, cell) in zip(names, row.cells) where !FieldReader.isBlank(cell) {
                 guard name != "replacement" else { throw InputError(line: row.line, field: name, "corrections cannot be imported from CSV; use JSON Lines") }
                 object.append((name, FieldText.value(field: name, text: cell)))
             }
