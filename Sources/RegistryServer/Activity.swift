@@ -2,8 +2,8 @@ import EventLog
 import Registry
 
 /// What the work pages list besides reports, folded from the log and kept in memory: the
-/// effective MC and grant events (retractions and corrections applied), the names typed
-/// recently at reception, and which events were undone. Each use first reads the events appended since the last one, so
+/// effective MC and grant events (retractions and corrections applied) and the names typed
+/// recently at reception. Each use first reads the events appended since the last one, so
 /// the fold is always current and the log is read once.
 final class Activity: Sendable {
     /// The fold's state; cheap to copy (its collections are copied on write).

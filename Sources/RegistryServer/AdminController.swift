@@ -34,7 +34,7 @@ struct AdminController {
         } else if let name = query.text("removed") {
             top = "<div class=\"notice\" role=\"status\" id=\"removed\">Användaren \(name) är borttagen. Hen kan inte längre logga in, och hens token gäller inte.</div>"
         } else if let name = query.text("missing") {
-            top = "<div class=\"notice\" role=\"status\" id=\"removed\">Användaren \(name) fanns inte (längre).</div>"
+            top = "<div class=\"notice\" role=\"status\" id=\"missing\">Användaren \(name) fanns inte (längre).</div>"
         }
         return try page(user: user, context: context, top: top).response(from: request, context: context)
     }
@@ -80,7 +80,7 @@ struct AdminController {
             return try confirmation(user: user, context: context, name: name).response(from: request, context: context)
         }
         guard name != user.name else {
-            return try page(user: user, context: context, top: FormProblem(message: "Du kan inte ta bort dig själv.").html, status: .badRequest)
+            return try page(user: user, context: context, top: FormProblem(message: Self.notYourself).html, status: .badRequest)
                 .response(from: request, context: context)
         }
         guard try Users.remove(store: state.store, name: name) else {
@@ -95,7 +95,7 @@ struct AdminController {
             throw PageError(.notFound, "Användaren finns inte", "Det finns ingen användare med det namnet. Den kan redan vara borttagen.")
         }
         guard account.name != user.name else {
-            return try page(user: user, context: context, top: FormProblem(message: "Du kan inte ta bort dig själv.").html, status: .badRequest)
+            return try page(user: user, context: context, top: FormProblem(message: Self.notYourself).html, status: .badRequest)
         }
         let content: HTML = """
             <form method="post" action="/admin/users/remove" class="card" id="remove-user">
@@ -108,6 +108,8 @@ struct AdminController {
             """
         return Page(Layout.page("Ta bort användare", user: user, csrf: context.csrf, content))
     }
+
+    private static let notYourself = "Du kan inte ta bort dig själv."
 
     /// What `Users.add` refused, in Swedish (the CLI shows its English).
     static func swedish(_ error: InputError, name: String) -> String {
