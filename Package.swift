@@ -23,12 +23,18 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        // Debian's libssl-dev: SHA-256 for the log's hash chain.
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The domain-free append-only log.
         .target(
             name: "EventLog",
             dependencies: [
                 "CLMDB",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Concurrency.md"]

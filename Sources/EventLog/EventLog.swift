@@ -1,5 +1,5 @@
 import CLMDB
-import Crypto
+import CLibCrypto
 import Foundation
 
 /// A secondary index the caller defines: its name and, for an index whose keys hold many
@@ -285,10 +285,14 @@ public final class EventLog: Sendable {
 
 /// SHA-256(previous hash ‖ bytes): one link of the chain.
 func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
-    var hasher = SHA256()
-    previous.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-    bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-    return hasher.finalize().withUnsafeBytes { Array($0) }
+    var context = SHA256_CTX()
+    SHA256_Init(&context)
+    previous.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+    bytes.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+    return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
+        SHA256_Final(digest.baseAddress, &context)
+        count = 32
+    }
 }
 
 /// The run of transaction numbers this process committed most recently: all of `first...last`
