@@ -47,7 +47,9 @@ struct FieldReader {
     }
 
     mutating func take(_ key: String) -> JSONValue? {
-        for i in object.indices where object[i].key == key {
+        // Comparing lengths first skips String's slower path for most keys that differ.
+        let length = key.utf8.count
+        for i in object.indices where object[i].key.utf8.count == length && object[i].key == key {
             used[i] = true
             if case .null = object[i].value { return nil }
             return object[i].value
@@ -57,7 +59,7 @@ struct FieldReader {
 
     mutating func event(isReplacement: Bool) throws(InputError) -> Event {
         guard let typeText = try string("type", required: true, maxLength: 40) else { preconditionFailure() }
-        guard let type = EventType(rawValue: typeText) else {
+        guard let type = EventType.named[typeText] else {
             throw error("type", "unknown event type \"\(typeText)\"; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let logFields = stored && !isReplacement ? ["hash"] : ["seq", "recorded", "hash"]

@@ -14,6 +14,9 @@ public enum EventType: String, CaseIterable, Sendable {
     case retraction
     case correction
 
+    /// By name: quicker than `init(rawValue:)`, which compares the names one by one.
+    static let named = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+
     /// A small stable number for compact records.
     var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)! + 1) }
 

@@ -34,11 +34,17 @@ extension Store {
         var random = SecureRandom()
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         // Line order gives fresh ids that increase through the file.
-        let pipeline = DecodingPipeline(data, today: today) { event, index in PreparedEvent(event, freshID: { ids.id(index) }) }
+        func decoding() -> DecodingPipeline<PreparedEvent> {
+            DecodingPipeline(data, today: today) { event, index in PreparedEvent(event, freshID: { ids.id(index) }) }
+        }
+        var pipeline = decoding()
         defer { pipeline.cancel() }
         return try importEvents(count: pipeline.lineCount) { body in
+            // Chunks are let go once appended: a transaction that starts over (the map grew)
+            // decodes the file again.
+            if pipeline.started { pipeline.cancel(); pipeline = decoding() }
             for chunk in 0..<pipeline.chunkCount {
-                for (line, event) in try pipeline.chunk(chunk) { try body(line, event) }
+                for (line, event) in try pipeline.take(chunk) { try body(line, event) }
             }
         }
     }
@@ -117,15 +123,15 @@ extension Store {
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
         events.reserveCapacity(pipeline.lineCount)
-        for chunk in 0..<pipeline.chunkCount { events += try pipeline.chunk(chunk) }
+        for chunk in 0..<pipeline.chunkCount { events += try pipeline.take(chunk) }
         return events
     }
 }
 
 /// JSON Lines decoded (and made into `Output`, e.g. prepared for the log) in chunks, on
-/// background threads, in the order the consuming thread will ask for them. Decoded chunks are
-/// kept until the pipeline goes away, so a transaction that starts over (the map grew) reads
-/// them again.
+/// background threads, in the order the consuming thread will ask for them. Each chunk is
+/// handed out once and then forgotten, so memory stays about as large as the chunks decoded
+/// ahead of the consumer.
 ///
 /// One core is left to the consuming thread (the appending one), which decodes chunks itself
 /// while the one it needs is not ready: every core stays busy and none is shared by two busy
@@ -138,21 +144,28 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     /// Makes the output of an event decoded from the line at this index (0-based).
     private let make: @Sendable (Event, Int) -> Output
     private let condition = NSCondition()
-    private var results: [Result<[(line: Int, event: Output)], InputError>?]
+    private enum Slot {
+        case pending
+        case decoded(Result<[(line: Int, event: Output)], InputError>)
+        case taken
+    }
+    private var slots: [Slot]
     /// The first chunk no thread has started.
     private var nextChunk = 0
     private var cancelled = false
 
     var lineCount: Int { lines.count }
-    var chunkCount: Int { results.count }
+    var chunkCount: Int { slots.count }
+    /// Whether a chunk was handed out.
+    private(set) var started = false
 
     init(_ data: [UInt8], today: Day, make: @escaping @Sendable (Event, Int) -> Output) {
         self.data = data
         self.today = today
         self.make = make
         lines = Store.lineRanges(data)
-        results = Array(repeating: nil, count: (lines.count + Self.chunkSize - 1) / Self.chunkSize)
-        let workers = min(results.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        slots = Array(repeating: .pending, count: (lines.count + Self.chunkSize - 1) / Self.chunkSize)
+        let workers = min(slots.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         for _ in 0..<workers {
             DispatchQueue.global().async {
                 while let chunk = self.claim() { self.decode(chunk) }
@@ -160,13 +173,23 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// The events of chunk `index` with their line numbers. While it is not decoded yet, the
-    /// calling thread decodes chunks no other thread has started.
-    func chunk(_ index: Int) throws(InputError) -> [(line: Int, event: Output)] {
+    /// The events of chunk `index` with their line numbers, handed out once. While it is not
+    /// decoded yet, the calling thread decodes chunks no other thread has started.
+    func take(_ index: Int) throws(InputError) -> [(line: Int, event: Output)] {
         condition.lock()
         defer { condition.unlock() }
-        while results[index] == nil {
-            if nextChunk < results.count {
+        while true {
+            switch slots[index] {
+            case .decoded(let result):
+                slots[index] = .taken
+                started = true
+                return try result.get()
+            case .taken:
+                preconditionFailure("chunk \(index) was handed out already")
+            case .pending:
+                break
+            }
+            if nextChunk < slots.count {
                 let chunk = nextChunk
                 nextChunk += 1
                 condition.unlock()
@@ -176,14 +199,13 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
                 condition.wait()
             }
         }
-        return try results[index]!.get()
     }
 
     /// Takes the next chunk to decode, if any is left.
     private func claim() -> Int? {
         condition.lock()
         defer { condition.unlock() }
-        guard !cancelled, nextChunk < results.count else { return nil }
+        guard !cancelled, nextChunk < slots.count else { return nil }
         defer { nextChunk += 1 }
         return nextChunk
     }
@@ -208,7 +230,7 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
             return events
         }
         condition.lock()
-        results[chunk] = result
+        slots[chunk] = .decoded(result)
         condition.broadcast()
         condition.unlock()
     }

@@ -164,17 +164,19 @@ public struct JSONParser {
     private mutating func string() throws(JSONSyntaxError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes; plain ASCII needs no UTF-8 check.
+        var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard isValidUTF8(slice) else { throw error("invalid UTF-8 in a string") }
+                guard bits < 0x80 || isValidUTF8(slice) else { throw error("invalid UTF-8 in a string") }
                 index += 1
                 return String(decoding: slice, as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw error("control character in a string") }
+            bits |= byte
             index += 1
         }
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

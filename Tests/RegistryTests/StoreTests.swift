@@ -132,6 +132,28 @@ struct StoreTests {
         #expect(try store.verify().position == before.position + 19_999)
     }
 
+    /// Events larger than an import expects fill the map during its transaction: the map grows,
+    /// the transaction starts over and the file is decoded again (chunks are let go once
+    /// appended), so every line is appended once and in order.
+    @Test func anImportThatOutgrowsTheMapStartsOverAndAppendsEachLineOnce() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path, seedMembership: false, initialMapSize: 1 << 20)
+        let text = String(repeating: "x", count: 190)
+        let lines = (1...3_000).map { i in
+            #"{"type":"navet.visit","occurred":"2013-09-12","school":"\#(text)","theme":"\#(text)","note":"\#(i) \#(text)","pupils":\#(i % 90 + 1),"teachers":1}"#
+        }
+        let firstMap = store.log.mapSize
+        #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: 3_000, existing: 0))
+        #expect(store.log.mapSize > 2 * firstMap, "the map grew during the transaction, not only before it")
+        let notes = try store.log.read { txn in
+            var notes: [String] = []
+            try txn.forEachEvent(after: 0) { notes.append(try RecordedEvent($0).event.note ?? ""); return true }
+            return notes
+        }
+        #expect(notes == (1...3_000).map { "\($0) \(text)" })
+        #expect(try store.verify().position == 3_000)
+    }
+
     @Test func importsCSVWithATypeColumn() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let store = try Store(path: dir.path)
