@@ -369,8 +369,8 @@ enum FieldKey: Int, CaseIterable {
     case unit
 }
 
-/// An object under construction: its fields kept in key order as they are set, so that
-/// writing them out is canonical without a sort.
+/// An object under construction: fields are set in any order and written in key order, so
+/// the output is canonical without a sort.
 struct CanonicalObject {
     enum Field {
         case string(String)
@@ -378,7 +378,10 @@ struct CanonicalObject {
         case id(EventID)
         case object(CanonicalObject)
     }
+    /// In the order they were first set.
     private var fields: [(key: FieldKey, value: Field)] = []
+    /// A bit per key that is set, by `FieldKey.rawValue` (there are fewer than 64 keys).
+    private var present: UInt64 = 0
 
     init() { fields.reserveCapacity(12) }
 
@@ -390,39 +393,46 @@ struct CanonicalObject {
     mutating func set(_ key: FieldKey, _ value: CanonicalObject) { set(key, field: .object(value)) }
 
     private mutating func set(_ key: FieldKey, field: Field) {
-        var i = fields.count
-        while i > 0, fields[i - 1].key.rawValue >= key.rawValue { i -= 1 }
-        if i < fields.count, fields[i].key == key {
+        let bit: UInt64 = 1 << key.rawValue
+        if present & bit != 0, let i = fields.firstIndex(where: { $0.key == key }) {
             fields[i].value = field
         } else {
-            fields.insert((key, field), at: i)
+            present |= bit
+            fields.append((key, field))
+        }
+    }
+
+    /// Calls `body` with each field in key order.
+    private func forEachInKeyOrder(_ body: (FieldKey, Field) -> Void) {
+        fields.withUnsafeBufferPointer { fields in
+            var remaining = present
+            while remaining != 0 {
+                let raw = remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                for i in fields.indices where fields[i].key.rawValue == raw {
+                    body(fields[i].key, fields[i].value)
+                    break
+                }
+            }
         }
     }
 
     func write(to writer: inout CanonicalWriter) {
         writer.bytes.append(UInt8(ascii: "{"))
-        writeFields(in: 0..<FieldKey.allCases.count, to: &writer)
-        writer.bytes.append(UInt8(ascii: "}"))
-    }
-
-    /// Writes the fields whose keys lie in `range`, comma-separated, without braces;
-    /// returns whether it wrote any.
-    @discardableResult
-    func writeFields(in range: Range<Int>, to writer: inout CanonicalWriter) -> Bool {
         var first = true
-        for (key, value) in fields where range.contains(key.rawValue) {
+        forEachInKeyOrder { key, value in
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             first = false
             Self.write(key, value, to: &writer)
         }
-        return !first
+        writer.bytes.append(UInt8(ascii: "}"))
     }
 
     /// Writes every field, each with a leading comma, and returns the offsets at which the
     /// fields after `first` and after `second` begin (one pass, for templates).
     func writeFields(splittingAfter first: FieldKey, and second: FieldKey, to writer: inout CanonicalWriter) -> (Int, Int) {
         var splits = (-1, -1)
-        for (key, value) in fields {
+        forEachInKeyOrder { key, value in
             if splits.0 < 0, key.rawValue > first.rawValue { splits.0 = writer.bytes.count }
             if splits.1 < 0, key.rawValue > second.rawValue { splits.1 = writer.bytes.count }
             writer.bytes.append(UInt8(ascii: ","))

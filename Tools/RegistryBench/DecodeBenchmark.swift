@@ -30,6 +30,9 @@ struct DecodeBenchmark {
                 sink &+= try Event.decode(value, today: today).canonical(seq: UInt64(i + 1), recorded: 1_700_000_000_000).count
             }
         }
+        let events = try lines.map { line in try Event.decode(line.withUnsafeBufferPointer { try JSONParser.parse($0) }, today: today) }
+        let writeOnly = try seconds { for event in events { sink &+= event.json.utf8.count } }
+        print("write canonical (event.json) only: \(String(format: "%.2f µs", writeOnly / Double(events.count) * 1e6))")
         let parallel = try seconds { sink &+= try Store.decodeLines(data, today: today).count }
         func perEvent(_ time: Double) -> String { String(format: "%.2f µs", time / Double(lines.count) * 1e6) }
         print("decode, one thread, per event: parse \(perEvent(parse)); + validate into Event \(perEvent(decode)); + canonical JSON \(perEvent(canonical))")
