@@ -27,20 +27,18 @@ public struct CompactRecord: Sendable, Equatable {
     public var isReplacement: Bool { flags & Self.replacementFlag != 0 }
 
     var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(Self.size)
-        out.appendBigEndian(position)
-        out.appendBigEndian(original)
-        out.appendBigEndian(origin)
-        out.appendBigEndian(UInt32(bitPattern: originalDay))
-        out.append(type.code)
-        out.append(flags)
-        out.append(0)
-        out.append(0)
-        out.appendBigEndian(a)
-        out.appendBigEndian(b)
-        out.appendBigEndian(c)
-        return out
+        [UInt8](unsafeUninitializedCapacity: Self.size) { raw, count in
+            let out = UnsafeMutableRawBufferPointer(raw)
+            out.storeBytes(of: position.bigEndian, toByteOffset: 0, as: UInt64.self)
+            out.storeBytes(of: original.bigEndian, toByteOffset: 8, as: UInt64.self)
+            out.storeBytes(of: origin.bigEndian, toByteOffset: 16, as: UInt64.self)
+            out.storeBytes(of: UInt32(bitPattern: originalDay).bigEndian, toByteOffset: 24, as: UInt32.self)
+            out.storeBytes(of: (UInt32(type.code) << 24 | UInt32(flags) << 16).bigEndian, toByteOffset: 28, as: UInt32.self)
+            out.storeBytes(of: a.bigEndian, toByteOffset: 32, as: UInt32.self)
+            out.storeBytes(of: b.bigEndian, toByteOffset: 36, as: UInt32.self)
+            out.storeBytes(of: c.bigEndian, toByteOffset: 40, as: UInt32.self)
+            count = Self.size
+        }
     }
 
     @inline(__always)

@@ -18,12 +18,15 @@ public enum EventType: String, CaseIterable, Sendable {
     static let named = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
     /// A small stable number for compact records.
-    var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)! + 1) }
+    var code: UInt8 { UInt8(Self.inOrder.firstIndex(of: self)! + 1) }
 
     init?(code: UInt8) {
-        guard code >= 1, Int(code) <= Self.allCases.count else { return nil }
-        self = Self.allCases[Int(code) - 1]
+        guard code >= 1, Int(code) <= Self.inOrder.count else { return nil }
+        self = Self.inOrder[Int(code) - 1]
     }
+
+    /// `allCases`, made once (`allCases` makes a new array on every call).
+    private static let inOrder = allCases
 
     /// The role that may append this type (besides admin).
     public var unitPrefix: String { String(rawValue.prefix { $0 != "." }) }
