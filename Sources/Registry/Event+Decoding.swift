@@ -32,14 +32,15 @@ struct FieldReader {
     let today: Day
     /// Reading back from the log: `seq` and `recorded` are present and accepted.
     let stored: Bool
-    private var used: [Bool]
+    /// A bit per member that was read, for the first 64 members. An object has fewer than 64
+    /// known fields, so when it has more, one of its first 64 is unknown and `finish` finds it.
+    private var used: UInt64 = 0
 
     init(object: JSONObject, prefix: String, today: Day, stored: Bool = false) {
         self.object = object
         self.prefix = prefix
         self.today = today
         self.stored = stored
-        used = Array(repeating: false, count: object.count)
     }
 
     func error(_ field: String, _ message: String) -> InputError {
@@ -50,7 +51,7 @@ struct FieldReader {
         // Comparing lengths first skips String's slower path for most keys that differ.
         let length = key.utf8.count
         for i in object.indices where object[i].key.utf8.count == length && object[i].key == key {
-            used[i] = true
+            if i < 64 { used |= 1 << i }
             if case .null = object[i].value { return nil }
             return object[i].value
         }
@@ -147,7 +148,7 @@ struct FieldReader {
     }
 
     private func finish(_ type: EventType) throws(InputError) {
-        for (i, member) in object.enumerated() where !used[i] {
+        for (i, member) in object.prefix(64).enumerated() where used & 1 << i == 0 {
             throw error(member.key, "unknown field for \(type.rawValue)")
         }
     }

@@ -104,7 +104,10 @@ public struct JSONParser {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a field name") }
             let key = try string()
-            for member in members where member.key == key { throw error("field \"\(key)\" appears twice") }
+            let length = key.utf8.count // comparing lengths first skips String's slower path
+            for member in members where member.key.utf8.count == length && member.key == key {
+                throw error("field \"\(key)\" appears twice")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

@@ -90,6 +90,19 @@ struct ValidationTests {
         #expect(o.caseID == "19121212-1212")
     }
 
+    /// The reader marks the fields it reads for the first 64 members only; an object with more
+    /// still has its first unknown field named, wherever the known ones stand.
+    @Test func anObjectWithManyFieldsNamesItsFirstUnknownOne() {
+        let known = #""type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":1"#
+        let unknown = (1...70).map { #""extra\#($0)":1"# }.joined(separator: ",")
+        for json in ["{\(known),\(unknown)}", "{\(unknown),\(known)}"] {
+            #expect { try Self.decode(json) } throws: { error in
+                let error = error as? InputError
+                return error?.field == "extra1" && error?.message.contains("unknown field") == true
+            }
+        }
+    }
+
     @Test func rejectsLongStrings() {
         let long = String(repeating: "å", count: 201)
         #expect(throws: InputError.self) {
