@@ -98,21 +98,45 @@ struct CanonicalTemplate: Sendable {
     }
 
     /// The canonical JSON; `recordedField` may be passed in when many events share one time.
+    /// Written in one allocation of the exact size: this runs on the appending thread.
     func render(seq: Position, recorded: Milliseconds, recordedField: [UInt8]? = nil) -> [UInt8] {
-        var writer = CanonicalWriter(capacity: fields.count + 72)
-        writer.bytes.append(UInt8(ascii: "{"))
-        // Each part starts with a comma: drop the one that would follow "{".
-        writer.bytes.append(contentsOf: fields[min(1, split.0)..<split.0])
-        if split.0 > 0 { writer.bytes.append(UInt8(ascii: ",")) }
-        writer.bytes.append(contentsOf: recordedField ?? Self.recordedField(recorded))
-        writer.bytes.append(contentsOf: fields[split.0..<split.1])
-        writer.bytes.append(contentsOf: CanonicalTemplate.seqKey)
-        writer.integer(seq)
-        writer.bytes.append(contentsOf: fields[split.1...])
-        writer.bytes.append(UInt8(ascii: "}"))
-        return writer.bytes
+        let recordedField = recordedField ?? Self.recordedField(recorded)
+        var seqDigits = 1
+        while seqDigits < 20, seq >= Self.powersOfTen[seqDigits] { seqDigits += 1 }
+        // Each part of `fields` starts with a comma: the one that would follow "{" is left out.
+        let size = 1 + (split.0 > 0 ? split.0 : 0) + recordedField.count + (split.1 - split.0)
+            + Self.seqKey.count + seqDigits + (fields.count - split.1) + 1
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var out = UnsafeMutableRawPointer(buffer.baseAddress!)
+            func put(_ bytes: UnsafeRawBufferPointer) {
+                out.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                out += bytes.count
+            }
+            fields.withUnsafeBytes { fields in
+                out.storeBytes(of: UInt8(ascii: "{"), as: UInt8.self); out += 1
+                if split.0 > 0 {
+                    put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
+                    out.storeBytes(of: UInt8(ascii: ","), as: UInt8.self); out += 1
+                }
+                recordedField.withUnsafeBytes(put)
+                put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
+                Self.seqKey.withUnsafeBytes(put)
+                var value = seq
+                for i in stride(from: seqDigits - 1, through: 0, by: -1) {
+                    out.storeBytes(of: UInt8(truncatingIfNeeded: value % 10) + 48, toByteOffset: i, as: UInt8.self)
+                    value /= 10
+                }
+                out += seqDigits
+                put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
+                out.storeBytes(of: UInt8(ascii: "}"), as: UInt8.self); out += 1
+            }
+            count = out - UnsafeMutableRawPointer(buffer.baseAddress!)
+            precondition(count == size, "the rendered size was worked out beforehand")
+        }
     }
 
+    /// 10⁰ … 10¹⁹: a position has at most 20 digits.
+    private static let powersOfTen: [UInt64] = (0..<20).map { (0..<$0).reduce(1) { n, _ in n * 10 } }
     private static let seqKey: [UInt8] = Array(#","seq":"#.utf8)
 }
 

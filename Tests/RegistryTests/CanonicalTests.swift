@@ -6,6 +6,17 @@ import Testing
 
 @Suite("Canonical JSON and hash")
 struct CanonicalTests {
+    /// The template rendered with a position of any length equals the object written whole.
+    @Test(arguments: [1, 9, 10, 99, 100, 999_999, 1_000_000, 12_345_678_901, Int64.max])
+    func aRenderedTemplateIsTheWholeObject(_ seq: Int64) throws {
+        let event = try Event.decode(json: #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"Borås","school":"A \"B\"","pupils":3,"teachers":1,"note":"n"}"#, today: .today())
+        let recorded: Milliseconds = 1_391_000_000_123
+        var whole = event.canonicalObject()
+        whole.set(.recorded, Timestamp.rfc3339(recorded))
+        whole.set(.seq, seq)
+        #expect(event.canonical(seq: UInt64(seq), recorded: recorded) == whole.bytes)
+    }
+
     @Test func sortsKeysAtEveryLevelAndEscapesMinimally() throws {
         let json = #"{"type":"correction","occurred":"2013-10-01","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel \"antal\"\n","id":"00000000-0000-4000-8000-000000000001","replacement":{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":"1.50","municipality":"Borås","note":"a\\b\u0001"}}"#
         let event = try Event.decode(json: json, today: Day(year: 2026, month: 1, day: 1)!)
