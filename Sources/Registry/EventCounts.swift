@@ -1,11 +1,17 @@
-/// A quick health view: effective events per type in the period.
+/// A quick health view: effective events per type in the period. A membership counts by its
+/// `from`..`to` interval (§3): when the interval overlaps the period, not by its decision date.
 struct EventCounts: Projection {
     static let types = EventType.allCases.filter { $0 != .retraction && $0 != .correction }
     private var counts = [Int](repeating: 0, count: EventType.allCases.count + 1)
 
-    init(context: ProjectionContext) {}
+    init(context: ProjectionContext) {
+        counts[Int(EventType.membership.code)] = context.memberships.filter { $0.overlaps(context.period.first, context.period.last) }.count
+    }
 
-    mutating func add(_ record: CompactRecord) { counts[Int(record.type.code)] += 1 }
+    mutating func add(_ record: CompactRecord) {
+        guard record.type != .membership else { return } // counted from the intervals
+        counts[Int(record.type.code)] += 1
+    }
 
     mutating func finish() {}
 
