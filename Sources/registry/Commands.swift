@@ -140,14 +140,24 @@ struct ReportCommand: ParsableCommand {
             throw ValidationError("unknown format \"\(format)\"; expected table, csv, json or markdown")
         }
         if asOf != nil && asOfSeq != nil { throw ValidationError("give --as-of or --as-of-seq, not both") }
+        _ = try query()
+    }
+
+    /// The query the options describe. A value that does not parse is a usage error (exit 2)
+    /// naming its option, like an unknown format.
+    func query() throws -> ReportQuery {
+        func parse<T>(_ option: String, _ body: () throws -> T) throws -> T {
+            do { return try body() } catch let error as InputError { throw ValidationError("\(option) \(error.message)") }
+        }
+        var query = ReportQuery(name: ReportName(rawValue: name)!, period: try parse("--period") { try Period.parse(period) })
+        if let compare { query.compare = try parse("--compare") { try Period.parse(compare) } }
+        if let asOf { query.asOf = try parse("--as-of") { try AsOf.parse(asOf) } }
+        if let asOfSeq { query.asOf = .seq(asOfSeq) }
+        return query
     }
 
     func run() throws {
-        var query = ReportQuery(name: ReportName(rawValue: name)!, period: try Period.parse(period))
-        if let compare { query.compare = try Period.parse(compare) }
-        if let asOf { query.asOf = try AsOf.parse(asOf) }
-        if let asOfSeq { query.asOf = .seq(asOfSeq) }
-        let report = try options.openExisting().report(query)
+        let report = try options.openExisting().report(query())
         let text = report.rendered(ReportFormat(rawValue: format)!)
         writeOut(Array(text.utf8) + (text.hasSuffix("\n") ? [] : [0x0A]))
     }

@@ -72,9 +72,19 @@ struct CLITests {
         #expect(suggestion.stderr.contains("did you mean Borås?"))
         let usage = try registry.run(["report", "nosuch", "--period", "2013"])
         #expect(usage.status == 2)
+        // A report option's value that does not parse is a usage error, like an unknown format,
+        // and the message names the option.
         let badPeriod = try registry.run(["report", "navet", "--period", "2013-Q5"])
-        #expect(badPeriod.status == 1)
+        #expect(badPeriod.status == 2)
+        #expect(badPeriod.stderr.contains("--period \"2013-Q5\""))
         #expect(badPeriod.stderr.contains("Q1"))
+        let badCompare = try registry.run(["report", "navet", "--period", "2013", "--compare", "2012-H3"])
+        #expect(badCompare.status == 2)
+        #expect(badCompare.stderr.contains("--compare \"2012-H3\""))
+        let badAsOf = try registry.run(["report", "navet", "--period", "2013", "--as-of", "soon"])
+        #expect(badAsOf.status == 2)
+        #expect(badAsOf.stderr.contains("--as-of \"soon\""))
+        #expect(try registry.run(["report", "navet", "--period", "2013", "--format", "xml"]).status == 2)
     }
 
     @Test func correctsAndRetractsByID() throws {
