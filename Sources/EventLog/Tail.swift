@@ -27,6 +27,12 @@ struct Tail {
 
     var last: Position { watermark + Position(events.count) }
 
+    /// Moves the watermark of an empty tail (the B-trees were written directly, in bulk mode).
+    mutating func moveWatermark(to position: Position) {
+        precondition(events.isEmpty && position >= watermark, "only an empty tail's watermark moves")
+        watermark = position
+    }
+
     mutating func add(_ event: TailEvent) {
         precondition(event.position == last + 1, "the tail grows one position at a time")
         events.append(event)

@@ -19,6 +19,10 @@ public final class WriteTransaction: ReadTransaction {
     private let firstHead: Position
     /// Events appended since the tail was last written into the B-trees here.
     private var unwritten = 0
+    /// Bulk mode (see `beginBulk`): ids and entries go straight into the B-trees.
+    private var isBulk = false
+    /// In bulk mode, the greatest id in the id index (nil while it is empty).
+    private var greatestID: EventID?
 
     /// A tail this long is written into the B-trees at the end of a transaction; one that
     /// grows this long within a transaction (an import) is written at once.
@@ -41,6 +45,19 @@ public final class WriteTransaction: ReadTransaction {
     }
 
     override public func head() throws -> Head { currentHead }
+
+    /// Starts bulk mode for the rest of this transaction, for a large batch (an import): the ids
+    /// and index entries of the events it appends go straight into the B-trees, and the
+    /// watermark follows the head. The tail stays empty, so the batch is spared keeping,
+    /// sorting and freeing thousands of entries in memory; a batch that large dirties most of
+    /// the B-trees' last pages anyway. Not for a transaction with savepoints.
+    public func beginBulk() throws {
+        precondition(parent == nil, "bulk mode is for a top-level transaction")
+        guard !isBulk else { return }
+        try writeTailIfDue(always: true)
+        greatestID = try lastID()
+        isBulk = true
+    }
 
     /// Appends one event: gives it the next position and this transaction's recorded time,
     /// lets `render` produce its bytes and extends the hash chain; its id joins the tail. An
@@ -65,9 +82,16 @@ public final class WriteTransaction: ReadTransaction {
                 event.write(to: value)
             }
         }
+        currentHead = Head(position: position, hash: hash, recorded: recorded)
+        if isBulk {
+            let isGreatest = greatestID.map { $0 < id } ?? true
+            try writeID(id, at: position, append: isGreatest)
+            if isGreatest { greatestID = id }
+            builtTail!.moveWatermark(to: position)
+            return (event, true)
+        }
         // The id and the entries the caller puts next wait in the tail.
         builtTail!.add(TailEvent(position: position, id: id, entries: []))
-        currentHead = Head(position: position, hash: hash, recorded: recorded)
         unwritten += 1
         if unwritten >= Self.tailToWriteAtOnce { try writeTail() }
         return (event, true)
@@ -89,7 +113,7 @@ public final class WriteTransaction: ReadTransaction {
     /// Writes an `IndexEntry`. The entries of an event appended in this transaction to an
     /// index derived from the log wait in the tail with the event.
     public func put(_ entry: IndexEntry) throws {
-        if entry.index.spec.isDerived, let last = try tail().events.last, last.position > firstHead {
+        if !isBulk, entry.index.spec.isDerived, let last = try tail().events.last, last.position > firstHead {
             builtTail!.add(entry)
             return
         }
@@ -100,6 +124,10 @@ public final class WriteTransaction: ReadTransaction {
     /// moves the watermark to the head, when the tail is long enough or `always`.
     func writeTailIfDue(always: Bool) throws {
         let tail = try tail()
+        if isBulk, tail.watermark > firstHead {
+            try writeWatermark(tail.watermark) // bulk mode moved it
+            return
+        }
         guard !tail.events.isEmpty, always || tail.events.count >= Self.tailToWrite else { return }
         try writeTail()
     }
@@ -120,21 +148,29 @@ public final class WriteTransaction: ReadTransaction {
         if !zip(ids, ids.dropFirst()).allSatisfy({ $0.0 < $1.0 }) { ids.sort { $0.0 < $1.0 } }
         var append = false
         if let first = ids.first?.0 { append = try lastID().map { $0 < first } ?? true }
-        for (id, position) in ids {
-            var value = position.bigEndian
-            try id.withKey { k in
-                try withUnsafeBytes(of: &value) { v in
-                    try write(databases.ids, key: k, value: v, flags: append ? MDB_APPEND : MDB_NOOVERWRITE)
-                }
-            }
-        }
-        var watermark = tail.last.bigEndian
-        try MetaKey.indexed.withUnsafeBytes { k in
-            try withUnsafeBytes(of: &watermark) { v in try write(databases.meta, key: k, value: v, flags: 0) }
-        }
+        for (id, position) in ids { try writeID(id, at: position, append: append) }
+        try writeWatermark(tail.last)
         // The next tail is likely as long as this one (an import writes one every 4096 events).
         builtTail = Tail(watermark: tail.last, capacity: tail.events.count)
         unwritten = 0
+    }
+
+    /// Puts an id into the id index; `append` promises it sorts after every id there.
+    private func writeID(_ id: EventID, at position: Position, append: Bool) throws {
+        var value = position.bigEndian
+        try id.withKey { k in
+            try withUnsafeBytes(of: &value) { v in
+                try write(databases.ids, key: k, value: v, flags: append ? MDB_APPEND : MDB_NOOVERWRITE)
+            }
+        }
+    }
+
+    /// Records that the B-trees hold the ids and entries of every event up to `position`.
+    private func writeWatermark(_ position: Position) throws {
+        var watermark = position.bigEndian
+        try MetaKey.indexed.withUnsafeBytes { k in
+            try withUnsafeBytes(of: &watermark) { v in try write(databases.meta, key: k, value: v, flags: 0) }
+        }
     }
 
     /// Removes `key` (with every value under it) from an index; false when it was absent.
@@ -152,6 +188,7 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Runs `body` in a nested transaction: if it throws, only its own writes are undone.
     public func savepoint<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        precondition(!isBulk, "a transaction in bulk mode has no savepoints")
         // Built here: while the child is open this transaction cannot be read.
         _ = try tail()
         var child: OpaquePointer?

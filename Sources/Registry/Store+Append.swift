@@ -98,6 +98,7 @@ extension Store {
         // a large import from filling it and starting over.
         if count > 1000 { try log.reserve(bytes: count * 600) }
         try log.write { txn in
+            if count > 1000 { try txn.beginBulk() }
             var context = AppendContext()
             try body(txn, &context)
         }

@@ -154,6 +154,35 @@ struct StoreTests {
         #expect(try store.verify().position == 3_000)
     }
 
+    /// A large import writes ids and index entries straight into the B-trees (bulk mode). Its
+    /// later lines still see its earlier ones (a retraction, a case, an organisation), the tail
+    /// of single appends before it is kept, and appends after it work as before.
+    @Test func aLargeImportSeesItsOwnEventsAndKeepsTheTailBeforeIt() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let store = try Store(path: dir.path)
+        let before = try store.append((1...5).map { i in try Self.event(#"{"type":"navet.visit","occurred":"2013-09-0\#(i)","organisation":"Kuben AB","pupils":\#(i),"teachers":1}"#) })
+        var lines = (1...3_000).map { i in
+            #"{"id":"00000000-0000-4000-8000-\#(String(format12: i))","type":"navet.visit","occurred":"2013-10-01","organisation":"\#(i % 2 == 0 ? "Kuben AB" : "Nya AB")","pupils":1,"teachers":1}"#
+        }
+        lines.append(#"{"type":"retraction","occurred":"2013-10-02","target":"00000000-0000-4000-8000-\#(String(format12: 7))","reason":"dubbel"}"#)
+        lines.append(#"{"type":"retraction","occurred":"2013-10-02","target":"\#(before[0].event.event.id!)","reason":"dubbel"}"#)
+        lines.append(#"{"type":"mc.case","occurred":"2013-10-03","case":"BULK-1","municipality":"Borås","service":"core"}"#)
+        lines.append(#"{"type":"mc.outcome","occurred":"2013-10-04","case":"BULK-1","municipality":"Borås","outcome":"studies"}"#)
+        #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: 3_004, existing: 0))
+        #expect(try store.importEvents(Array(lines.prefix(3_000).joined(separator: "\n").utf8)) == ImportResult(appended: 0, existing: 3_000))
+        _ = try store.append([Self.event(#"{"type":"navet.visit","occurred":"2013-10-05","organisation":"Nya AB","pupils":1000,"teachers":0}"#)])
+        #expect(try store.verify().position == store.head().position)
+        func cells(_ name: ReportName, _ period: String) throws -> [String: Int] {
+            let report = try store.report(ReportQuery(name: name, period: Period.parse(period)))
+            return Dictionary(uniqueKeysWithValues: report.rows.flatMap { row in zip(report.columns, row.cells).map { (row.key + "/" + $0.key, $1) } })
+        }
+        let october = try cells(.navet, "2013-10")
+        #expect(october["org:Kuben AB/pupils"] == 1_500)
+        #expect(october["org:Nya AB/pupils"] == 1_499 + 1_000)
+        #expect(try cells(.navet, "2013-09")["org:Kuben AB/pupils"] == 2 + 3 + 4 + 5)
+        #expect(try cells(.mc, "2013-10")["studies/1490"] == 1)
+    }
+
     @Test func importsCSVWithATypeColumn() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let store = try Store(path: dir.path)
