@@ -11,13 +11,17 @@ struct LogBenchmark {
         let log = try EventLog(path: directory + "/log")
         let payload = Array(String(repeating: "x", count: 150).utf8)
         var random = SecureRandom()
-        let ids = (0..<events).map { _ in EventID.timeOrdered(milliseconds: 1, using: &random) }
+        // Ids as an import makes them: increasing, and known to be fresh.
+        let sequence = EventID.TimeOrderedSequence(milliseconds: 1, using: &random)
         try log.reserve(bytes: events * 400)
+        var commit = 0.0
         let time = try seconds {
             try log.write { txn in
-                for id in ids { _ = try txn.append(id: id) { _, _ in payload } }
+                for i in 0..<events { _ = try txn.append(id: sequence.id(i), fresh: true) { _, _ in payload } }
+                commit = Date().timeIntervalSince1970
             }
+            commit = Date().timeIntervalSince1970 - commit
         }
-        print("log: \(events) bare appends of 150 bytes in one transaction: \(String(format: "%.2f", time)) s = \(Int(Double(events) / time)) events/s")
+        print("log: \(events) bare appends of 150 bytes in one transaction: \(String(format: "%.2f", time)) s = \(Int(Double(events) / time)) events/s (of which the commit \(String(format: "%.2f", commit)) s)")
     }
 }
