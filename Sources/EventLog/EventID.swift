@@ -103,22 +103,32 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Appends the 36 bytes of `description` to `out` without making a String.
     public func appendText(to out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: 36))
-        out.withUnsafeMutableBytes { writeText(to: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
+        withUnsafeTemporaryAllocation(byteCount: 36, alignment: 1) { text in
+            writeText(to: text)
+            out.append(contentsOf: text)
+        }
     }
 
+    /// Two hex digits a byte, a dash before bytes 4, 6, 8 and 10.
     private func writeText(to buffer: UnsafeMutableRawBufferPointer) {
-        var out = 0
-        for nibble in 0..<32 {
-            if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
-                buffer[out] = UInt8(ascii: "-"); out += 1
-            }
-            let word = nibble < 16 ? high : low
-            let digit = UInt8(truncatingIfNeeded: (word >> UInt64(60 - 4 * (nibble % 16))) & 0xF)
-            buffer[out] = digit < 10 ? digit + 48 : digit + 87
-            out += 1
+        precondition(buffer.count >= 36)
+        let out = buffer.baseAddress!
+        var at = 0
+        func hex(_ nibble: UInt64) -> UInt8 {
+            let digit = UInt8(truncatingIfNeeded: nibble & 0xF)
+            return digit < 10 ? digit + 48 : digit + 87
         }
+        func write(_ word: UInt64, dashBefore first: Int, and second: Int) {
+            for byte in 0..<8 {
+                if byte == first || byte == second { out.storeBytes(of: UInt8(ascii: "-"), toByteOffset: at, as: UInt8.self); at += 1 }
+                let value = word >> UInt64(56 - 8 * byte)
+                out.storeBytes(of: hex(value >> 4), toByteOffset: at, as: UInt8.self)
+                out.storeBytes(of: hex(value), toByteOffset: at + 1, as: UInt8.self)
+                at += 2
+            }
+        }
+        write(high, dashBefore: 4, and: 6)
+        write(low, dashBefore: 0, and: 2)
     }
 
     public static func < (a: EventID, b: EventID) -> Bool { (a.high, a.low) < (b.high, b.low) }

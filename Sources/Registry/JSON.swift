@@ -448,7 +448,8 @@ struct CanonicalObject {
 
     /// `"key":value`.
     private static func write(_ key: FieldKey, _ value: Field, to writer: inout CanonicalWriter) {
-        writer.bytes.append(contentsOf: FieldKey.quotedNames[key.rawValue])
+        let name = key.quotedName
+        writer.bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         switch value {
         case .string(let text): writer.string(text)
         case .integer(let value): writer.integer(value)
@@ -468,10 +469,51 @@ struct CanonicalObject {
 }
 
 extension FieldKey {
-    /// The names, in case order.
-    static let names: [[UInt8]] = ["adults", "amount_sek", "applicant", "area", "attendees", "by", "case", "children", "days", "decision", "from", "funding", "gender", "grant", "id", "municipality", "name", "note", "occurred", "organisation", "outcome", "participants", "programme", "project", "pupils", "reason", "recorded", "replacement", "role", "school", "seq", "service", "target", "teachers", "theme", "title", "to", "type", "unit"].map { Array($0.utf8) }
-    var index: Int { rawValue }
+    /// `"name":`, as written before the value (a static string: writing it retains nothing).
+    var quotedName: StaticString {
+        switch self {
+        case .adults: #""adults":"#
+        case .amountSek: #""amount_sek":"#
+        case .applicant: #""applicant":"#
+        case .area: #""area":"#
+        case .attendees: #""attendees":"#
+        case .by: #""by":"#
+        case .`case`: #""case":"#
+        case .children: #""children":"#
+        case .days: #""days":"#
+        case .decision: #""decision":"#
+        case .`from`: #""from":"#
+        case .funding: #""funding":"#
+        case .gender: #""gender":"#
+        case .grant: #""grant":"#
+        case .id: #""id":"#
+        case .municipality: #""municipality":"#
+        case .name: #""name":"#
+        case .note: #""note":"#
+        case .occurred: #""occurred":"#
+        case .organisation: #""organisation":"#
+        case .outcome: #""outcome":"#
+        case .participants: #""participants":"#
+        case .programme: #""programme":"#
+        case .project: #""project":"#
+        case .pupils: #""pupils":"#
+        case .reason: #""reason":"#
+        case .recorded: #""recorded":"#
+        case .replacement: #""replacement":"#
+        case .role: #""role":"#
+        case .school: #""school":"#
+        case .seq: #""seq":"#
+        case .service: #""service":"#
+        case .target: #""target":"#
+        case .teachers: #""teachers":"#
+        case .theme: #""theme":"#
+        case .title: #""title":"#
+        case .`to`: #""to":"#
+        case .`type`: #""type":"#
+        case .unit: #""unit":"#
+        }
+    }
 
-    /// `"name":` for each key, made once.
-    static let quotedNames: [[UInt8]] = names.map { [UInt8(ascii: "\"")] + $0 + [UInt8(ascii: "\""), UInt8(ascii: ":")] }
+    /// The name's UTF-8 bytes.
+    var name: [UInt8] { Array(UnsafeBufferPointer(start: quotedName.utf8Start + 1, count: quotedName.utf8CodeUnitCount - 3)) }
 }
