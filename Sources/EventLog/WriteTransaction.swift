@@ -60,7 +60,8 @@ public final class WriteTransaction: ReadTransaction {
     }
 
     /// Appends one event: gives it the next position and this transaction's recorded time,
-    /// lets `render` produce its bytes and extends the hash chain; its id joins the tail. An
+    /// lets `render` produce its bytes and extends the hash chain; its id joins the tail (in
+    /// bulk mode, the id index). An
     /// id already in the log appends nothing and returns the stored event with `isNew` false.
     /// `fresh` promises the id was just generated, which spares the look-up (the id index still
     /// refuses a duplicate when the tail is written).
@@ -111,7 +112,7 @@ public final class WriteTransaction: ReadTransaction {
     }
 
     /// Writes an `IndexEntry`. The entries of an event appended in this transaction to an
-    /// index derived from the log wait in the tail with the event.
+    /// index derived from the log wait in the tail with the event (except in bulk mode).
     public func put(_ entry: IndexEntry) throws {
         if !isBulk, entry.index.spec.isDerived, let last = try tail().events.last, last.position > firstHead {
             builtTail!.add(entry)
