@@ -87,7 +87,8 @@ struct APIController {
     }
 
     /// `GET /api/reports/NAME?period=…&compare=…&as_of=…|as_of_seq=…`: the report JSON of
-    /// §4, or CSV with `Accept: text/csv` (or `format=csv`, for download links).
+    /// §4, or CSV when `Accept` rates text/csv above application/json (or with `format=csv`,
+    /// for download links). A tie is JSON, so clients that send `*/*` or nothing get JSON.
     @Sendable func getReport(request: Request, context: AppRequestContext) async throws -> Response {
         try requireReader(context)
         let name = try context.parameters.require("name")
@@ -101,7 +102,8 @@ struct APIController {
         } catch {
             throw APIError(error)
         }
-        let format = query.text("format") ?? (request.headers[.accept]?.contains("text/csv") == true ? "csv" : "json")
+        let accept = AcceptHeader(request.headers[.accept])
+        let format = query.text("format") ?? (accept.prefers("text/csv", over: "application/json") ? "csv" : "json")
         guard format == "csv" || format == "json" else { throw APIError(.badRequest, "format is csv or json", field: "format") }
         let store = state.store
         let report = try await Blocking.run { try store.report(reportQuery) }
