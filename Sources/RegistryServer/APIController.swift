@@ -10,10 +10,27 @@ struct APIController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/healthz", use: health)
         let api = router.group("api")
-        api.post("events", use: postEvents)
-        api.get("events", use: getEvents)
-        api.get("reports/:name", use: getReport)
+        Self.add(api, "events", [(.get, getEvents), (.post, postEvents)])
+        Self.add(api, "reports/:name", [(.get, getReport)])
     }
+
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    /// Adds the handlers of one address and, for the other methods, a 405 that names the
+    /// allowed ones: the router would answer them with 404, as if the address did not exist.
+    /// (`PageErrorMiddleware` answers unknown addresses.)
+    private static func add(_ api: RouterGroup<AppRequestContext>, _ path: RouterPath, _ handlers: [(HTTPRequest.Method, Handler)]) {
+        let allowed = handlers.map(\.0)
+        for (method, handler) in handlers { api.on(path, method: method, use: handler) }
+        for method in methods where !allowed.contains(method) {
+            api.on(path, method: method) { request, _ -> Response in
+                throw APIError.methodNotAllowed(request.method, on: request.uri.path, allowed: allowed)
+            }
+        }
+    }
+
+    /// The methods of RFC 9110 §9 and PATCH that name a resource by its path (CONNECT does not).
+    private static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .options, .trace, .patch]
 
     /// `POST /api/events`: one event object or an array, all or nothing.
     @Sendable func postEvents(request: Request, context: AppRequestContext) async throws -> Response {

@@ -232,6 +232,33 @@ import Testing
         }
     }
 
+    @Test func unknownAddressesAndMethodsUnderAPIAnswerWithAJSONError() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                for path in ["/api/nope", "/api", "/api/events/7"] {
+                    let response = try await client.get(path, as: .analyst, fixture)
+                    #expect(response.status == .notFound, "\(path)")
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(path)")
+                    #expect(try response.object()["error"]?.string?.contains(path) == true, "\(path)")
+                }
+                let wrongMethods: [(HTTPRequest.Method, String, allow: String)] = [
+                    (.post, "/api/reports/navet", "GET"), (.delete, "/api/events", "GET, POST"), (.put, "/api/events", "GET, POST"),
+                ]
+                for (method, path, allow) in wrongMethods {
+                    let response = try await client.execute(uri: path, method: method, headers: fixture.bearer(.admin))
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(method) \(path)")
+                    #expect(try response.object()["error"]?.string?.contains(method.rawValue) == true, "\(method) \(path)")
+                }
+                // Pages keep their HTML page.
+                let page = try await client.execute(uri: "/nope", method: .get)
+                #expect(page.status == .notFound)
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            }
+        }
+    }
+
     @Test func catchUpReadersPageThroughTheLog() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
