@@ -78,8 +78,16 @@ let package = Package(
         ),
         // Fixtures shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"], exclude: ["Golden"]),
+        // swift-crypto's SHA-256 checks the log's own (OpenSSL) hash chain independently.
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "RegistryServerTests",
             dependencies: [

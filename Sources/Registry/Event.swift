@@ -30,6 +30,14 @@ public enum EventType: String, CaseIterable, Sendable {
 
     /// The role that may append this type (besides admin).
     public var unitPrefix: String { String(rawValue.prefix { $0 != "." }) }
+
+    /// Whether events of this type have an origin: `municipality` or `organisation`, or neither (§2).
+    public var hasOrigin: Bool {
+        switch self {
+        case .navetVisit, .navetTraining, .navetPublic, .navetConference, .navetLecture: true
+        case .mcCase, .mcOutcome, .grantDecision, .membership, .retraction, .correction: false
+        }
+    }
 }
 
 /// A guided theme visit by a school class (handlett besök).

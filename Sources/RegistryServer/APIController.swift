@@ -10,10 +10,27 @@ struct APIController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/healthz", use: health)
         let api = router.group("api")
-        api.post("events", use: postEvents)
-        api.get("events", use: getEvents)
-        api.get("reports/:name", use: getReport)
+        Self.add(api, "events", [(.get, getEvents), (.post, postEvents)])
+        Self.add(api, "reports/:name", [(.get, getReport)])
     }
+
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    /// Adds the handlers of one address and, for the other methods, a 405 that names the
+    /// allowed ones: the router would answer them with 404, as if the address did not exist.
+    /// (`PageErrorMiddleware` answers unknown addresses.)
+    private static func add(_ api: RouterGroup<AppRequestContext>, _ path: RouterPath, _ handlers: [(HTTPRequest.Method, Handler)]) {
+        let allowed = handlers.map(\.0)
+        for (method, handler) in handlers { api.on(path, method: method, use: handler) }
+        for method in methods where !allowed.contains(method) {
+            api.on(path, method: method) { request, _ -> Response in
+                throw APIError.methodNotAllowed(request.method, on: request.uri.path, allowed: allowed)
+            }
+        }
+    }
+
+    /// The methods of RFC 9110 §9 and PATCH that name a resource by its path (CONNECT does not).
+    private static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .options, .trace, .patch]
 
     /// `POST /api/events`: one event object or an array, all or nothing.
     @Sendable func postEvents(request: Request, context: AppRequestContext) async throws -> Response {
@@ -87,7 +104,8 @@ struct APIController {
     }
 
     /// `GET /api/reports/NAME?period=…&compare=…&as_of=…|as_of_seq=…`: the report JSON of
-    /// §4, or CSV with `Accept: text/csv` (or `format=csv`, for download links).
+    /// §4, or CSV when `Accept` rates text/csv above application/json (or with `format=csv`,
+    /// for download links). A tie is JSON, so clients that send `*/*` or nothing get JSON.
     @Sendable func getReport(request: Request, context: AppRequestContext) async throws -> Response {
         try requireReader(context)
         let name = try context.parameters.require("name")
@@ -101,7 +119,8 @@ struct APIController {
         } catch {
             throw APIError(error)
         }
-        let format = query.text("format") ?? (request.headers[.accept]?.contains("text/csv") == true ? "csv" : "json")
+        let accept = AcceptHeader(request.headers[.accept])
+        let format = query.text("format") ?? (accept.prefers("text/csv", over: "application/json") ? "csv" : "json")
         guard format == "csv" || format == "json" else { throw APIError(.badRequest, "format is csv or json", field: "format") }
         let store = state.store
         let report = try await Blocking.run { try store.report(reportQuery) }

@@ -32,6 +32,19 @@ struct APIError: HTTPResponseError {
         APIError(.forbidden, message, index: index)
     }
 
+    /// An address the API does not have.
+    static func notFound(_ path: String) -> APIError {
+        APIError(.notFound, "the API has no address \(path)")
+    }
+
+    /// A method the address does not take: 405 with the methods it does take in `Allow`.
+    static func methodNotAllowed(_ method: HTTPRequest.Method, on path: String, allowed: [HTTPRequest.Method]) -> APIError {
+        let names = allowed.map(\.rawValue)
+        var error = APIError(.methodNotAllowed, "\(path) does not take \(method.rawValue); it takes \(names.joined(separator: " or "))")
+        error.headers[.allow] = names.joined(separator: ", ")
+        return error
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = "{\"error\":\(JSONText.string(message)),\"field\":\(JSONText.string(field)),\"index\":\(index.map(String.init) ?? "null")}\n"
         var headers = headers

@@ -93,7 +93,13 @@ struct Retract: ParsableCommand {
 struct Correct: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Correct an event: fields given replace the target's, the rest are kept.",
-        discussion: "e.g. registry correct ID --reason \"fel antal\" --pupils 25")
+        discussion: """
+            e.g. registry correct ID --reason "fel antal" --pupils 25
+
+            An empty value removes an optional field: --note "". The origin is one field: \
+            --organisation HB replaces a municipality, --municipality Mark an organisation, and \
+            --municipality "" (or --organisation "") makes the origin unknown.
+            """)
     @OptionGroup var options: StoreOptions
     @Argument(help: "The id of the original event.") var id: String
     @Option(help: "Why (required).") var reason: String
@@ -107,12 +113,8 @@ struct Correct: ParsableCommand {
         if target.event.type == .retraction || target.event.type == .correction {
             throw InputError(field: "target", "\(id) is a \(target.event.type.rawValue); target the original event's id instead")
         }
-        guard case .object(var replacement) = try JSONParser.parse(target.event.json) else { preconditionFailure() }
-        replacement.removeAll { $0.key == "id" }
-        for (key, value) in try fieldObject(fields) {
-            replacement.removeAll { $0.key == key }
-            replacement.append((key, value))
-        }
+        guard case .object(let current) = try JSONParser.parse(target.event.json) else { preconditionFailure() }
+        let replacement = Self.replacement(of: current, type: target.event.type, changing: try fieldObject(fields))
         let object: JSONObject = [
             ("type", .string("correction")), ("occurred", .string(Day.today().description)),
             ("target", .string(id)), ("reason", .string(reason)), ("replacement", .object(replacement)),
@@ -120,6 +122,19 @@ struct Correct: ParsableCommand {
         let event = try Event.decode(.object(object), today: .today())
         printAppended(try appendOne(event, to: store))
     }
+
+    /// The target's fields (without its id) with `given` laid over them: a field given replaces
+    /// the target's, one given as "" is left out (decoding then refuses it if it is required),
+    /// and either origin field replaces both.
+    static func replacement(of target: JSONObject, type: EventType, changing given: JSONObject) -> JSONObject {
+        var replaced = Set(given.map(\.key) + ["id"])
+        if type.hasOrigin, !replaced.isDisjoint(with: originFields) { replaced.formUnion(originFields) }
+        return target.filter { !replaced.contains($0.key) } + given.filter { field in
+            if case .string("") = field.value { false } else { true }
+        }
+    }
+
+    private static let originFields: Set<String> = ["municipality", "organisation"]
 }
 
 struct ReportCommand: ParsableCommand {

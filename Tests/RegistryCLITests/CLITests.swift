@@ -116,6 +116,53 @@ struct CLITests {
         #expect(again.stderr.contains("already retracted"))
     }
 
+    @Test func aCorrectionReplacesTheOriginAndRemovesOptionalFieldsGivenEmpty() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        let logged = try registry.run([
+            "log", "navet.visit", "--occurred", "2013-09-12", "--municipality", "Borås", "--school", "Sandgärdskolan",
+            "--note", "fm", "--pupils", "24", "--teachers", "2",
+        ])
+        let id = String(logged.stdout.split(separator: " ")[3].trimmingCharacters(in: .whitespacesAndNewlines))
+        func correct(_ fields: [String]) throws -> RegistryBinary.Result {
+            try registry.run(["correct", id, "--reason", "fel"] + fields)
+        }
+        func lastReplacement() throws -> String {
+            let line = try #require(try registry.run(["export"]).stdout.split(separator: "\n").last)
+            let start = try #require(line.firstRange(of: #""replacement":"#))
+            return String(line[start.upperBound...].prefix { $0 != "}" }) + "}"
+        }
+        // The origin is one thing: either field replaces the other.
+        let toOrganisation = try correct(["--organisation", "HB"])
+        #expect(toOrganisation.status == 0, "\(toOrganisation.stderr)")
+        #expect(try lastReplacement() == #"{"note":"fm","occurred":"2013-09-12","organisation":"HB","pupils":24,"school":"Sandgärdskolan","teachers":2,"type":"navet.visit"}"#)
+        #expect(try correct(["--municipality", "Mark"]).status == 0)
+        #expect(try lastReplacement() == #"{"municipality":"1463","note":"fm","occurred":"2013-09-12","pupils":24,"school":"Sandgärdskolan","teachers":2,"type":"navet.visit"}"#)
+        // An empty value removes an optional field; an empty origin makes it unknown.
+        let removed = try correct(["--municipality", "", "--note", "", "--school="])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(try lastReplacement() == #"{"occurred":"2013-09-12","pupils":24,"teachers":2,"type":"navet.visit"}"#)
+        let json = try registry.run(["report", "navet", "--period", "2013", "--format", "json"]).stdout
+        #expect(json.contains(#"{"key":"other","label":"Övriga","cells":{"pupils":24,"teachers":2,"total":26}}"#), "\(json)")
+
+        // A required field cannot be removed.
+        for field in ["pupils", "occurred"] {
+            let refused = try correct(["--\(field)", ""])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains(#"field "replacement.\#(field)": is required"#), "\(refused.stderr)")
+        }
+        // A grant's lead municipality is optional (and no origin: it has no organisation).
+        let grant = try registry.run([
+            "log", "grant.decision", "--occurred", "2013-05-02", "--grant", "TV-2013-01", "--project", "Kompetenslyftet",
+            "--area", "tillvaxt", "--municipality", "Borås", "--amount-sek", "500000", "--decision", "approved",
+        ])
+        let grantID = String(grant.stdout.split(separator: " ")[3].trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(try registry.run(["correct", grantID, "--reason", "fel", "--municipality", ""]).status == 0)
+        #expect(try lastReplacement() == #"{"amount_sek":500000,"area":"tillvaxt","decision":"approved","grant":"TV-2013-01","occurred":"2013-05-02","project":"Kompetenslyftet","type":"grant.decision"}"#)
+        let project = try registry.run(["correct", grantID, "--reason", "fel", "--project", ""])
+        #expect(project.stderr.contains(#"field "replacement.project": is required"#), "\(project.stderr)")
+    }
+
     @Test func importReadsStandardInputAllOrNothing() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let registry = RegistryBinary(store: dir.sub("store"))

@@ -205,6 +205,60 @@ import Testing
         }
     }
 
+    @Test func reportsAreCSVOnlyWhenAcceptPrefersIt() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                _ = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                // Ties and no header give JSON, so clients that never asked for CSV keep JSON.
+                let cases: [(accept: String?, csv: Bool)] = [
+                    (nil, false), ("text/csv", true), ("TEXT/CSV; charset=utf-8", true), ("text/*", true),
+                    ("application/json, text/csv", false), ("text/csv, application/json", false),
+                    ("text/csv;q=0.1, application/json", false), ("text/csv, application/json;q=0.9", true),
+                    ("*/*", false), ("text/csv;q=0", false), ("text/csv;q=0, */*", false), ("application/json;q=0, */*", true),
+                    ("text/html", false),
+                ]
+                for (accept, csv) in cases {
+                    let headers: HTTPFields = accept.map { [.accept: $0] } ?? [:]
+                    let response = try await client.get("/api/reports/navet?period=2013", as: .analyst, fixture, headers: headers)
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType]?.hasPrefix(csv ? "text/csv" : "application/json") == true, "\(accept ?? "no Accept")")
+                }
+                // The query wins over the header.
+                let json = try await client.get("/api/reports/navet?period=2013&format=json", as: .analyst, fixture, headers: [.accept: "text/csv"])
+                #expect(json.headers[.contentType]?.hasPrefix("application/json") == true)
+                let csv = try await client.get("/api/reports/navet?period=2013&format=csv", as: .analyst, fixture, headers: [.accept: "application/json"])
+                #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            }
+        }
+    }
+
+    @Test func unknownAddressesAndMethodsUnderAPIAnswerWithAJSONError() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app().test(.router) { client in
+                for path in ["/api/nope", "/api", "/api/events/7"] {
+                    let response = try await client.get(path, as: .analyst, fixture)
+                    #expect(response.status == .notFound, "\(path)")
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(path)")
+                    #expect(try response.object()["error"]?.string?.contains(path) == true, "\(path)")
+                }
+                let wrongMethods: [(HTTPRequest.Method, String, allow: String)] = [
+                    (.post, "/api/reports/navet", "GET"), (.delete, "/api/events", "GET, POST"), (.put, "/api/events", "GET, POST"),
+                ]
+                for (method, path, allow) in wrongMethods {
+                    let response = try await client.execute(uri: path, method: method, headers: fixture.bearer(.admin))
+                    #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                    #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(method) \(path)")
+                    #expect(try response.object()["error"]?.string?.contains(method.rawValue) == true, "\(method) \(path)")
+                }
+                // Pages keep their HTML page.
+                let page = try await client.execute(uri: "/nope", method: .get)
+                #expect(page.status == .notFound)
+                #expect(page.headers[.contentType] == "text/html; charset=utf-8")
+            }
+        }
+    }
+
     @Test func catchUpReadersPageThroughTheLog() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
