@@ -30,7 +30,8 @@ struct APIController {
     }
 
     /// The methods of RFC 9110 §9 and PATCH that name a resource by its path (CONNECT does not).
-    private static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .options, .trace, .patch]
+    /// HEAD is left to the router, which answers it wherever GET is allowed.
+    private static let methods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .options, .trace, .patch]
 
     /// `POST /api/events`: one event object or an array, all or nothing.
     @Sendable func postEvents(request: Request, context: AppRequestContext) async throws -> Response {

@@ -29,19 +29,25 @@ struct AcceptHeader: Sendable {
         ranges = Self.split(value[...], at: ",").compactMap(Self.mediaRange)
     }
 
-    /// The quality the header gives `mediaType` (`type/subtype`): that of the most specific
-    /// range that matches it (the highest among equally specific ones), 0 when none does.
-    func quality(of mediaType: String) -> Int {
+    /// The most specific range that matches `mediaType` (`type/subtype`; the highest quality
+    /// among equally specific ones), nil when none does.
+    func range(for mediaType: String) -> MediaRange? {
         let (type, subtype) = mediaType.lowercased().splitOnce(at: "/")
-        let best = ranges.filter { $0.matches(type: type, subtype: subtype) }.max {
+        return ranges.filter { $0.matches(type: type, subtype: subtype) }.max {
             ($0.specificity, $0.quality) < ($1.specificity, $1.quality)
         }
-        return best?.quality ?? 0
     }
 
-    /// Whether `mediaType` has a strictly higher quality than `other`: a tie is no preference.
+    /// The quality the header gives `mediaType`: that of `range(for:)`, 0 when none matches.
+    func quality(of mediaType: String) -> Int { range(for: mediaType)?.quality ?? 0 }
+
+    /// Whether the header asks for `mediaType` rather than `other`: a higher quality, or the
+    /// same quality from a more specific range (`text/csv, */*` names CSV; `*/*` alone does
+    /// not). Two types named alike are no preference.
     func prefers(_ mediaType: String, over other: String) -> Bool {
-        quality(of: mediaType) > quality(of: other)
+        guard let wanted = range(for: mediaType), wanted.quality > 0 else { return false }
+        guard let rival = range(for: other) else { return true }
+        return (wanted.quality, wanted.specificity) > (rival.quality, rival.specificity)
     }
 
     private static func mediaRange(_ element: Substring) -> MediaRange? {

@@ -11,7 +11,7 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
     // Sessions live in memory: a restart signs everyone out, which a workday tolerates.
     let sessions = MemoryPersistDriver()
 
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: IdentityMiddleware(users: state.users, sessions: SessionMiddleware(
         storage: sessions,

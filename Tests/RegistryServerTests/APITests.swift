@@ -215,7 +215,7 @@ import Testing
                     ("application/json, text/csv", false), ("text/csv, application/json", false),
                     ("text/csv;q=0.1, application/json", false), ("text/csv, application/json;q=0.9", true),
                     ("*/*", false), ("text/csv;q=0", false), ("text/csv;q=0, */*", false), ("application/json;q=0, */*", true),
-                    ("text/html", false),
+                    ("text/html", false), ("text/csv, */*", true), ("text/csv;q=0.5, */*;q=0.5", true),
                 ]
                 for (accept, csv) in cases {
                     let headers: HTTPFields = accept.map { [.accept: $0] } ?? [:]
@@ -251,6 +251,11 @@ import Testing
                     #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(method) \(path)")
                     #expect(try response.object()["error"]?.string?.contains(method.rawValue) == true, "\(method) \(path)")
                 }
+                // HEAD is answered wherever GET is, without a body.
+                let head = try await client.execute(uri: "/api/reports/navet?period=2013", method: .head, headers: fixture.bearer(.analyst))
+                #expect(head.status == .ok)
+                #expect(head.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(head.body.readableBytes == 0)
                 // Pages keep their HTML page.
                 let page = try await client.execute(uri: "/nope", method: .get)
                 #expect(page.status == .notFound)

@@ -53,5 +53,8 @@ import Testing
         #expect(!AcceptHeader("*/*").prefers(csv, over: json))
         #expect(!AcceptHeader(nil).prefers(csv, over: json))
         #expect(!AcceptHeader("text/csv;q=0").prefers(csv, over: json))
+        // Named beats matched by a wildcard at the same quality.
+        #expect(AcceptHeader("text/csv, */*").prefers(csv, over: json))
+        #expect(!AcceptHeader("application/json, */*").prefers(csv, over: json))
     }
 }
