@@ -58,7 +58,8 @@ public class ReadTransaction {
     /// The number of the commit this transaction sees (see `EventLog.lastCommit`).
     public var snapshot: Int { mdb_txn_id(txn) }
 
-    /// The last position whose ids and index entries are in the B-trees.
+    /// The last position whose ids and index entries are in the B-trees (as committed: inside a
+    /// transaction in bulk mode the B-trees already hold more, until its commit moves it).
     func watermark() throws -> Position {
         try withValue(databases.meta, key: MetaKey.indexed) { $0.loadBigEndian(UInt64.self, at: 0) } ?? 0
     }

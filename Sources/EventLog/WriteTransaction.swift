@@ -25,7 +25,8 @@ public final class WriteTransaction: ReadTransaction {
     private var greatestID: EventID?
 
     /// A tail this long is written into the B-trees at the end of a transaction; one that
-    /// grows this long within a transaction (an import) is written at once.
+    /// grows this long within a transaction (a large group commit) is written at once. A batch
+    /// meant to be large (an import) uses bulk mode instead.
     static let tailToWrite = 32, tailToWriteAtOnce = 4096
 
     init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?, tailContext: TailContext?) throws {
@@ -61,10 +62,10 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Appends one event: gives it the next position and this transaction's recorded time,
     /// lets `render` produce its bytes and extends the hash chain; its id joins the tail (in
-    /// bulk mode, the id index). An
-    /// id already in the log appends nothing and returns the stored event with `isNew` false.
-    /// `fresh` promises the id was just generated, which spares the look-up (the id index still
-    /// refuses a duplicate when the tail is written).
+    /// bulk mode, the id index, before the event). An id already in the log appends nothing
+    /// and returns the stored event with `isNew` false. `fresh` promises the id was just
+    /// generated, which spares the look-up (the id index still refuses a duplicate when the
+    /// tail is written, or at once in bulk mode).
     public func append(
         id: EventID, fresh: Bool = false, render: (Position, Milliseconds) throws -> [UInt8]
     ) throws -> (event: StoredEvent, isNew: Bool) {
@@ -73,6 +74,12 @@ public final class WriteTransaction: ReadTransaction {
             return (event, false)
         }
         let position = currentHead.position + 1
+        if isBulk {
+            // First: a duplicate id is refused before anything of the event is written.
+            let isGreatest = greatestID.map { $0 < id } ?? true
+            try writeID(id, at: position, append: isGreatest)
+            if isGreatest { greatestID = id }
+        }
         let bytes = try render(position, recorded)
         let hash = chainHash(previous: currentHead.hash, bytes: bytes)
         let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
@@ -85,9 +92,6 @@ public final class WriteTransaction: ReadTransaction {
         }
         currentHead = Head(position: position, hash: hash, recorded: recorded)
         if isBulk {
-            let isGreatest = greatestID.map { $0 < id } ?? true
-            try writeID(id, at: position, append: isGreatest)
-            if isGreatest { greatestID = id }
             builtTail!.moveWatermark(to: position)
             return (event, true)
         }
@@ -151,7 +155,7 @@ public final class WriteTransaction: ReadTransaction {
         if let first = ids.first?.0 { append = try lastID().map { $0 < first } ?? true }
         for (id, position) in ids { try writeID(id, at: position, append: append) }
         try writeWatermark(tail.last)
-        // The next tail is likely as long as this one (an import writes one every 4096 events).
+        // The next tail is likely as long as this one (a large transaction writes one every 4096 events).
         builtTail = Tail(watermark: tail.last, capacity: tail.events.count)
         unwritten = 0
     }

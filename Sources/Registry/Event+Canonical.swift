@@ -104,7 +104,7 @@ struct CanonicalTemplate: Sendable {
         var seqDigits = 1
         while seqDigits < 20, seq >= Self.powersOfTen[seqDigits] { seqDigits += 1 }
         // Each part of `fields` starts with a comma: the one that would follow "{" is left out.
-        let size = 1 + (split.0 > 0 ? split.0 : 0) + recordedField.count + (split.1 - split.0)
+        let size = 1 + split.0 + recordedField.count + (split.1 - split.0)
             + Self.seqKey.count + seqDigits + (fields.count - split.1) + 1
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             var out = UnsafeMutableRawPointer(buffer.baseAddress!)

@@ -130,8 +130,8 @@ extension Store {
 
 /// JSON Lines decoded (and made into `Output`, e.g. prepared for the log) in chunks, on
 /// background threads, in the order the consuming thread will ask for them. Each chunk is
-/// handed out once and then forgotten, so memory stays about as large as the chunks decoded
-/// ahead of the consumer.
+/// handed out once and then forgotten: what is kept is only what the decoders are ahead of
+/// the consumer (the whole file at worst, when decoding outpaces appending).
 ///
 /// One core is left to the consuming thread (the appending one), which decodes chunks itself
 /// while the one it needs is not ready: every core stays busy and none is shared by two busy

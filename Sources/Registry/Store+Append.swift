@@ -91,14 +91,22 @@ extension Store {
         results.forEach(collect)
     }
 
+    /// A batch of more than this many events is large: the map grows for it beforehand and
+    /// its transaction runs in bulk mode (see `WriteTransaction.beginBulk`).
+    public static let largeBatch = 1000
+
+    /// Grows the map ahead of a large batch of `count` events (about 600 bytes an event land in
+    /// the log and its indexes), sparing a transaction that fills it from starting over.
+    public func reserve(forEvents count: Int) throws {
+        if count > Self.largeBatch { try log.reserve(bytes: count * 600) }
+    }
+
     /// Runs `body` in one write transaction that is expected to append about `count` events.
     /// `body` runs again from the start if the map had to grow.
     func append(expecting count: Int, _ body: (WriteTransaction, inout AppendContext) throws -> Void) throws {
-        // About 600 bytes an event land in the log and its indexes; growing the map first spares
-        // a large import from filling it and starting over.
-        if count > 1000 { try log.reserve(bytes: count * 600) }
+        try reserve(forEvents: count)
         try log.write { txn in
-            if count > 1000 { try txn.beginBulk() }
+            if count > Self.largeBatch { try txn.beginBulk() }
             var context = AppendContext()
             try body(txn, &context)
         }

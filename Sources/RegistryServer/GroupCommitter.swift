@@ -89,8 +89,8 @@ final class GroupCommitter: Sendable {
     /// Appends every request in one transaction, each inside its own savepoint.
     private func commit(_ requests: [[Event]]) throws -> [Result<[Appended], any Error>] {
         let total = requests.reduce(0) { $0 + $1.count }
-        // As Store.append does: grow the map ahead of a large write rather than fill it and start over.
-        if total > 1000 { try store.log.reserve(bytes: total * 600) }
+        // As Store.append does (but no bulk mode: requests have savepoints of their own).
+        try store.reserve(forEvents: total)
         // `write` runs the closure again from the start if the map must grow, so results are
         // collected inside it and handed out only after the commit.
         let results = try store.log.write { txn in

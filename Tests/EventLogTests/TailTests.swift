@@ -112,6 +112,67 @@ struct TailTests {
         #expect(again.event.position == after.watermark + 2)
     }
 
+    /// Bulk mode writes ids and entries straight into the B-trees. A reader that began before
+    /// the bulk commit, another opening of the store and a later small append all see the same
+    /// log as a store built without it; a duplicate id is refused before its event is written.
+    @Test func bulkModeLeavesTheSameStoreAsTheTail() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let events = (1...3_000).map { ("n\($0 % 50)", "d\($0 % 9)") }
+        // The same events through the tail, as a reference.
+        let reference = try Self.open(dir.sub("reference"))
+        _ = try Self.append(reference, Array(events.prefix(5)))
+        try reference.write { txn in
+            for (name, day) in events.dropFirst(5) {
+                let (stored, _) = try txn.append(id: .random()) { _, _ in Array("\(name) \(day)".utf8) }
+                for entry in try Self.entries(reference, stored.bytes, stored.position, txn) { try txn.put(entry) }
+            }
+        }
+        let log = try Self.open(dir.sub("bulk"))
+        _ = try Self.append(log, Array(events.prefix(5))) // a tail before the bulk transaction
+        let (early, done) = (DispatchSemaphore(value: 0), DispatchSemaphore(value: 0))
+        // A snapshot from before the bulk commit still reads its own tail after it.
+        nonisolated(unsafe) var seenBefore: (head: Position, days: Int)?
+        let reader = Thread {
+            seenBefore = try? log.read { txn in
+                early.signal()
+                done.wait()
+                return (try txn.head().position, try txn.count(log.index("days")))
+            }
+        }
+        reader.start()
+        early.wait()
+        var ids: [EventID] = []
+        try log.write { txn in
+            try txn.beginBulk()
+            for (name, day) in events.dropFirst(5) {
+                let (stored, _) = try txn.append(id: .random(), fresh: true) { _, _ in Array("\(name) \(day)".utf8) }
+                ids.append(stored.id)
+                for entry in try Self.entries(log, stored.bytes, stored.position, txn) { try txn.put(entry) }
+            }
+            // A fresh id that is not fresh fails before anything of its event is written.
+            #expect(throws: LogError.self) { try txn.append(id: ids[0], fresh: true) { _, _ in Array("x y".utf8) } }
+            #expect(try txn.head().position == 3_000)
+        }
+        done.signal()
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(seenBefore?.head == 5)
+        #expect(seenBefore?.days == 5)
+        let bulk = try Self.view(log)
+        let expected = try Self.view(reference)
+        #expect(bulk.names == expected.names)
+        #expect(bulk.days == expected.days)
+        #expect(bulk.counts == expected.counts)
+        #expect(bulk.watermark == 3_000)
+        #expect(try log.read { txn in try ids.map { try txn.position(of: $0) } } == (6...3_000).map { Position($0) })
+        #expect(try Self.verify(log) == 3_000)
+        // Another opening, and a small append after the bulk transaction.
+        let again = try Self.open(dir.sub("bulk"))
+        _ = try Self.append(again, [("n1", "d1")])
+        _ = try Self.append(reference, [("n1", "d1")])
+        #expect(try Self.view(again).days == Self.view(reference).days)
+        #expect(try Self.verify(again) == 3_001)
+    }
+
     @Test func aLaterPutReplacesAValueAsInTheBTrees() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let log = try Self.open(dir.path)
