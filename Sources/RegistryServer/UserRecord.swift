@@ -49,7 +49,8 @@ extension Store {
     /// request looks its session's user up; the bytes are read each time (so a removed or
     /// changed user takes effect at once) but decoded only when they change.
     func user(named name: String) throws -> UserRecord? {
-        guard let bytes = try userRecord(name) else { return nil }
+        // A name no user can have (empty, say, which LMDB refuses as a key) names nobody.
+        guard (try? Users.validate(name: name)) != nil, let bytes = try userRecord(name) else { return nil }
         if let known = decodedUserRecords.withLock({ $0[bytes] }) { return known }
         guard let record = try? UserRecord(bytes: bytes) else { return nil }
         decodedUserRecords.withLock { cache in

@@ -36,7 +36,8 @@ public enum Users {
     /// at once, even in a running server.
     @discardableResult
     public static func remove(store: Store, name: String) throws -> Bool {
-        try store.removeUser(name)
+        guard (try? validate(name: name)) != nil else { return false } // no user has that name
+        return try store.removeUser(name)
     }
 
     /// A user name is 1–40 characters of letters, digits, `.`, `_` and `-`: it appears in
