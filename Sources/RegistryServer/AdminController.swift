@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Registry
 
@@ -25,7 +26,9 @@ struct AdminController {
             session?.issued = nil
             return issued
         }
-        if let issued {
+        if let issued, issued.expires < Date() {
+            top = "<div class=\"notice\" role=\"status\" id=\"issued\">Lösenordet och token för \(issued.name) visades inte i tid och är glömda. Ta bort användaren och skapa den igen för att få nya.</div>"
+        } else if let issued {
             // The store keeps only their hashes.
             top = """
                 <div class="notice" role="status" id="issued"><p><strong>Användaren \(issued.name) är skapad.</strong> Lämna över uppgifterna nu; de visas bara en gång.</p>
@@ -53,7 +56,9 @@ struct AdminController {
             let credentials = try await Blocking.run { try Users.add(store: store, name: name, role: role) }
             context.logger.notice("user added", metadata: ["user.name": "\(name)", "user.role": "\(role.rawValue)", "by": "\(user.name)"])
             // Shown by the page this redirects to: a reload then re-sends nothing.
-            let issued = IssuedCredentials(name: name, password: credentials.password, token: credentials.token)
+            let issued = IssuedCredentials(
+                name: name, password: credentials.password, token: credentials.token,
+                expires: Date() + TimeInterval(state.configuration.issuedCredentialsLifetime.components.seconds))
             context.sessions.withLockedSession { $0?.issued = issued }
             return .redirect(to: "/admin/users")
         } catch let error as InputError {

@@ -8,12 +8,18 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// How long a browser session lasts without signing in again.
     public var sessionLifetime: Duration
+    /// How long a new user's password and token wait in the admin's session to be shown once.
+    public var issuedCredentialsLifetime: Duration
 
     /// Creates a configuration; the defaults suit a server behind a local proxy.
-    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionLifetime: Duration = .seconds(12 * 3600)) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
+        sessionLifetime: Duration = .seconds(12 * 3600), issuedCredentialsLifetime: Duration = .seconds(5 * 60)
+    ) {
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
         self.sessionLifetime = sessionLifetime
+        self.issuedCredentialsLifetime = issuedCredentialsLifetime
     }
 }

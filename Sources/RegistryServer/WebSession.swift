@@ -14,9 +14,11 @@ struct WebSession: Codable, Sendable {
     }
 }
 
-/// A new user's password and token, shown once after the page that created them redirects.
+/// A new user's password and token, shown once after the page that created them redirects,
+/// and only until they expire: secrets do not wait in memory for a page that never comes.
 struct IssuedCredentials: Codable, Sendable {
     let name: String
     let password: String
     let token: String
+    let expires: Date
 }

@@ -28,10 +28,10 @@ struct Fixture: Sendable {
         return try await body(Fixture(store: store, tokens: tokens, passwords: passwords))
     }
 
-    func app() -> some ApplicationProtocol {
+    func app(_ configuration: ServerConfiguration = ServerConfiguration(port: 0)) -> some ApplicationProtocol {
         var logger = Logger(label: "registry-tests")
         logger.logLevel = .warning
-        return buildApplication(store: store, configuration: ServerConfiguration(port: 0), logger: logger)
+        return buildApplication(store: store, configuration: configuration, logger: logger)
     }
 
     func bearer(_ role: UserRole) -> HTTPFields { [.authorization: "Bearer \(tokens[role]!)", .contentType: "application/json"] }

@@ -592,6 +592,24 @@ import Testing
         }
     }
 
+    /// A new user's password waits in the admin's session only a short while: a page loaded
+    /// too late says so and shows nothing.
+    @Test func credentialsNotShownInTimeAreForgotten() async throws {
+        try await Fixture.with { fixture in
+            try await fixture.app(ServerConfiguration(port: 0, issuedCredentialsLifetime: .zero)).test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn("admin", fixture.passwords[.admin]!)
+                try await browser.get("/admin/users")
+                #expect(try await browser.post("/admin/users", [("name", "eva"), ("role", "analyst")]).status == .seeOther)
+                try await Task.sleep(for: .milliseconds(20))
+                let late = try await browser.get("/admin/users")
+                #expect(late.text.contains("Lösenordet och token för eva visades inte i tid"))
+                #expect(!late.text.contains("Lösenord: <code>"))
+                #expect(!(try await browser.get("/admin/users")).text.contains("visades inte i tid"))
+            }
+        }
+    }
+
     @Test func adminCreatesAndRemovesUsers() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
