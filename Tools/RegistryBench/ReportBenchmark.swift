@@ -41,7 +41,9 @@ struct ReportBenchmark {
         }
         print("report: built \(events) events over \(years) years (\(totalDays) days) in registry and SQLite in \(String(format: "%.0f", build)) s")
 
-        let year = "2020", month = "2020-05"
+        // A year and a month in the middle of the log (2020 for the default ten years).
+        let middle = 2016 + years / 2 - (years > 1 ? 1 : 0)
+        let year = "\(middle)", month = "\(middle)-05"
         let registryYear = try time(store, year, repeat: 15)
         let registryMonth = try time(store, month, repeat: 50)
         let lateMonth = try time(store, "2016-05", repeat: 20).median
