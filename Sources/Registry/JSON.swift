@@ -287,14 +287,20 @@ struct CanonicalWriter {
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
     mutating func string(_ text: String) {
+        // A native or small string lends its UTF-8 without a copy; another is made native once.
+        if text.utf8.withContiguousStorageIfAvailable({ string($0) }) == nil {
+            var text = text
+            text.withUTF8 { string($0) }
+        }
+    }
+
+    /// The string whose UTF-8 is `utf8`, quoted and escaped.
+    private mutating func string(_ utf8: UnsafeBufferPointer<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            // Most text needs no escape: copy it in one go.
-            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
+        // Most text needs no escape: copy it in one go.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: utf8)
+        } else {
             for byte in utf8 {
                 switch byte {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(byte)
