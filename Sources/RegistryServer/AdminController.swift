@@ -18,13 +18,11 @@ struct AdminController {
 
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
-        let query = FormData(query: request)
         var top: HTML = ""
         // Taken from the session as they are shown: a reload shows them no more.
-        let issued = context.sessions.withLockedSession { session -> IssuedCredentials? in
-            guard let issued = session?.issued else { return nil }
-            session?.issued = nil
-            return issued
+        let (issued, removal) = context.sessions.withLockedSession { session -> (IssuedCredentials?, WebSession.Removal?) in
+            defer { session?.issued = nil; session?.removal = nil }
+            return (session?.issued, session?.removal)
         }
         if let issued, issued.expires < Date() {
             top = "<div class=\"notice\" role=\"status\" id=\"issued\">Lösenordet och token för \(issued.name) visades inte i tid och är glömda. Ta bort användaren och skapa den igen för att få nya.</div>"
@@ -34,9 +32,9 @@ struct AdminController {
                 <div class="notice" role="status" id="issued"><p><strong>Användaren \(issued.name) är skapad.</strong> Lämna över uppgifterna nu; de visas bara en gång.</p>
                 <p>Lösenord: <code>\(issued.password)</code><br>Token (för API): <code>\(issued.token)</code></p></div>
                 """
-        } else if let name = query.text("removed") {
+        } else if case .removed(let name) = removal {
             top = "<div class=\"notice\" role=\"status\" id=\"removed\">Användaren \(name) är borttagen. Hen kan inte längre logga in, och hens token gäller inte.</div>"
-        } else if let name = query.text("missing") {
+        } else if case .missing(let name) = removal {
             top = "<div class=\"notice\" role=\"status\" id=\"missing\">Användaren \(name) fanns inte (längre).</div>"
         }
         return try page(user: user, context: context, top: top).response(from: request, context: context)
@@ -89,10 +87,12 @@ struct AdminController {
                 .response(from: request, context: context)
         }
         guard try Users.remove(store: state.store, name: name) else {
-            return .redirect(to: link("/admin/users", [("missing", name)]))
+            context.sessions.withLockedSession { $0?.removal = .missing(name) }
+            return .redirect(to: "/admin/users")
         }
         context.logger.notice("user removed", metadata: ["user.name": "\(name)", "by": "\(user.name)"])
-        return .redirect(to: link("/admin/users", [("removed", name)]))
+        context.sessions.withLockedSession { $0?.removal = .removed(name) }
+        return .redirect(to: "/admin/users")
     }
 
     private func confirmation(user: User, context: AppRequestContext, name: String) throws -> Page {

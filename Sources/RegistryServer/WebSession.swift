@@ -7,6 +7,14 @@ struct WebSession: Codable, Sendable {
     let csrf: String
     /// Kept on the server (the cookie holds only the session's id), and for one page view.
     var issued: IssuedCredentials?
+    /// What the admin's last removal did, for the next page view (not in the address, where
+    /// anyone could put a message that seems to come from the registry).
+    var removal: Removal?
+
+    enum Removal: Codable, Sendable {
+        case removed(String)
+        case missing(String)
+    }
 
     init(user: String) {
         self.user = user

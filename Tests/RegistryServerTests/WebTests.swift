@@ -651,8 +651,12 @@ import Testing
                 #expect(try !Users.list(store: fixture.store).contains { $0.name == "eva" })
                 let after = try await browser.get(try #require(removed.headers[.location]))
                 #expect(after.text.contains("Användaren eva är borttagen."))
+                #expect(!(try await browser.get("/admin/users")).text.contains("är borttagen"), "shown once")
                 let again = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
                 #expect(try await browser.get(try #require(again.headers[.location])).text.contains("Användaren eva fanns inte (längre)."))
+                // The address carries no message: one put there by someone else is not shown.
+                let spoofed = try await browser.get("/admin/users?removed=Alla%20konton&missing=x").text
+                #expect(!spoofed.contains("Alla konton") && !spoofed.contains("fanns inte"))
                 #expect(try await browser.get("/admin/users/remove?name=eva").status == .notFound)
                 #expect(try await browser.post("/admin/users/remove", [("name", "admin"), ("confirm", "yes")]).status == .badRequest)
             }
