@@ -90,7 +90,7 @@ public struct Municipality: Hashable, Sendable {
     ]
 
     /// Lowercases, strips diacritics and treats hyphens as spaces (manual; no Foundation folding).
-    static func fold(_ s: String) -> String {
+    public static func fold(_ s: String) -> String {
         String(s.lowercased().map { foldMap[$0] ?? $0 })
     }
 

@@ -37,12 +37,13 @@ struct CaseList {
     var open: [Case] { cases.filter { $0.outcome == nil } }
 
     /// The cases whose id, municipality name or municipality code begins with `text`, in any
-    /// letter case and with or without å ä ö, newest first.
+    /// letter case and with or without å ä ö (folded as municipality names are looked up),
+    /// newest first.
     func matching(_ text: String) -> [Case] {
-        func folded(_ text: String) -> String { text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
-        let wanted = folded(text)
+        let wanted = Municipality.fold(text)
         return cases.filter { c in
-            folded(c.caseID).hasPrefix(wanted) || folded(c.municipality.name).hasPrefix(wanted) || c.municipality.code.hasPrefix(wanted)
+            Municipality.fold(c.caseID).hasPrefix(wanted) || Municipality.fold(c.municipality.name).hasPrefix(wanted)
+                || c.municipality.code.hasPrefix(wanted)
         }
     }
 
