@@ -226,7 +226,11 @@ struct FieldReader {
 
     mutating func municipality(_ key: String, required: Bool) throws(InputError) -> Municipality? {
         guard let text = try string(key, required: required, maxLength: 60) else { return nil }
-        do { return try Municipality.lookup(text) } catch { throw self.error(key, error.description) }
+        do { return try Municipality.lookup(text) } catch {
+            var problem = self.error(key, error.description)
+            problem.unknownMunicipality = error
+            throw problem
+        }
     }
 
     mutating func origin() throws(InputError) -> Origin {

@@ -4,6 +4,9 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
     public var index: Int?
     public var field: String?
     public var message: String
+    /// When the field named no municipality: the failed look-up, whose suggestions a message
+    /// in another language can name ("Menade du Borås?").
+    public var unknownMunicipality: MunicipalityLookupError?
 
     public init(line: Int? = nil, index: Int? = nil, field: String? = nil, _ message: String) {
         self.line = line

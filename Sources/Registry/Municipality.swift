@@ -451,7 +451,7 @@ public struct Municipality: Hashable, Sendable {
 }
 
 /// Thrown by `Municipality.lookup` when the input matches no municipality code or name.
-public struct MunicipalityLookupError: Error, CustomStringConvertible, Sendable {
+public struct MunicipalityLookupError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The trimmed input that failed to match.
     public let input: String
     /// Up to three similar names (edit distance ≤ 3 with the same first letter, or prefix matches).

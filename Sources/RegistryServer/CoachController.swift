@@ -75,7 +75,7 @@ struct CoachController {
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/coach", [("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            let problem = FormProblem(error, fields: fields, form: form)
+            let problem = FormProblem(error, fields: fields)
             return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {

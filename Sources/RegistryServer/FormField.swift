@@ -36,11 +36,6 @@ struct FormField {
         self.hint = hint
     }
 
-    /// Whether the field takes a municipality.
-    var isMunicipality: Bool {
-        if case .municipality = kind { true } else { false }
-    }
-
     /// The label, input, hint and error message. `scope` (the form's id) keeps the element ids
     /// of two forms on one page apart, so that a label focuses its own form's input.
     func html(value: String?, error: String?, scope: String? = nil) -> HTML {

@@ -8,15 +8,11 @@ struct FormProblem {
 
     init() {}
 
-    /// The problem `error` found in the `form` of `fields`.
-    init(_ error: InputError, fields: [FormField], form: FormData) {
-        var text = SwedishMessage.text(error)
+    /// The problem `error` found in a form of `fields`.
+    init(_ error: InputError, fields: [FormField]) {
+        let text = SwedishMessage.text(error)
         // A correction's replacement reports "replacement.pupils"; the form shows "pupils".
         let field = error.field.map { $0.hasPrefix("replacement.") ? String($0.dropFirst("replacement.".count)) : $0 }
-        // An unknown municipality: the lookup's own error has the names it resembles.
-        if let field, fields.contains(where: { $0.name == field && $0.isMunicipality }), let typed = form.text(field) {
-            do { _ = try Municipality.lookup(typed) } catch { text = SwedishMessage.text(error) }
-        }
         if let field, fields.contains(where: { $0.name == field }) {
             fieldErrors[field] = text
             message = "Kontrollera de markerade fälten."

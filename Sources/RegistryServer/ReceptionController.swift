@@ -48,7 +48,7 @@ struct ReceptionController {
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(error, fields: fields, form: form), notice: "", status: .badRequest)
+            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(error, fields: fields), notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden
@@ -212,7 +212,7 @@ struct ReceptionController {
         } catch let error as InputError {
             let reasonField = FormField("reason", "Orsak", .text, required: true)
             return try await fixPage(user: user, context: context, target: target, values: form.values,
-                                     problem: FormProblem(error, fields: fields + [reasonField], form: form), status: .badRequest)
+                                     problem: FormProblem(error, fields: fields + [reasonField]), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden

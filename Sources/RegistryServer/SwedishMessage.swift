@@ -4,6 +4,7 @@ import Registry
 /// is shown as the decoder wrote it.
 enum SwedishMessage {
     static func text(_ error: InputError) -> String {
+        if let lookup = error.unknownMunicipality { return text(lookup) }
         let message = error.message
         let translations: [(String, String)] = [
             ("is required", "Måste fyllas i."),
@@ -23,7 +24,6 @@ enum SwedishMessage {
             ("personal identity number", "Det liknar ett personnummer. Ange ett pseudonymt id – aldrig namn eller personnummer."),
             ("pseudonymous id", "Ange ett pseudonymt id: 1–40 tecken A–Z, a–z, 0–9 eller bindestreck – aldrig namn eller personnummer."),
             ("is not a member of", "Kommunen är inte medlem i enheten det datumet."),
-            ("unknown municipality", "Okänd kommun. Skriv kommunens namn eller fyrsiffriga kod."),
         ]
         // "must be at most 100000, got 250000"
         func bound(after prefix: String) -> Substring? {

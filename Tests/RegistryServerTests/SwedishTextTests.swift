@@ -117,23 +117,23 @@ import Testing
         }
         // The domain's own words for the same (a text of only spaces, an id like a personnummer).
         let fields = [FormField("case", "Ärende-id", .text, required: true), FormField("note", "Anteckning", .text)]
-        let blank = FormProblem(InputError(field: "note", "must not be empty"), fields: fields, form: FormData())
+        let blank = FormProblem(InputError(field: "note", "must not be empty"), fields: fields)
         #expect(blank.fieldErrors["note"] == "Måste fyllas i.")
-        let spaces = FormProblem(InputError(field: "note", "must not be empty or only spaces (leave it out instead)"), fields: fields, form: FormData())
+        let spaces = FormProblem(InputError(field: "note", "must not be empty or only spaces (leave it out instead)"), fields: fields)
         #expect(spaces.fieldErrors["note"] == "Måste fyllas i.")
         let personnummer = FormProblem(
             InputError(field: "case", "looks like a personal identity number; use a pseudonymous id (never a name or personal number)"),
-            fields: fields, form: FormData())
+            fields: fields)
         #expect(personnummer.fieldErrors["case"] == "Det liknar ett personnummer. Ange ett pseudonymt id – aldrig namn eller personnummer.")
     }
 
     @Test func messagesNeverNameAFieldTheWayTheCodeDoes() {
         let fields = [FormField("pupils", "Elever", .count, required: true)]
-        let retracted = FormProblem(InputError(field: "target", "event 01a22763-13be-4000-8000-000000000000 is already retracted"), fields: fields, form: FormData())
+        let retracted = FormProblem(InputError(field: "target", "event 01a22763-13be-4000-8000-000000000000 is already retracted"), fields: fields)
         #expect(retracted.message == "Händelsen är redan ångrad.")
-        let municipality = FormProblem(InputError(field: "municipality", "is required"), fields: fields, form: FormData())
+        let municipality = FormProblem(InputError(field: "municipality", "is required"), fields: fields)
         #expect(municipality.message == "Kommun: Måste fyllas i.")
-        let unknown = FormProblem(InputError(field: "replacement.something", "must be a whole number, got x"), fields: fields, form: FormData())
+        let unknown = FormProblem(InputError(field: "replacement.something", "must be a whole number, got x"), fields: fields)
         #expect(unknown.message == "Ange ett heltal.")
     }
 }
