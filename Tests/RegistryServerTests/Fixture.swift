@@ -34,6 +34,17 @@ struct Fixture: Sendable {
         return buildApplication(store: store, configuration: configuration, logger: logger)
     }
 
+    /// Runs `body` with a browser signed in as the user of `role`, in a fresh store's app.
+    static func signedIn(as role: UserRole, _ body: @Sendable (Browser, Fixture) async throws -> Void) async throws {
+        try await with { fixture in
+            try await fixture.app().test(.router) { client in
+                let browser = Browser(client)
+                try await browser.signIn(role.rawValue, fixture.passwords[role]!)
+                try await body(browser, fixture)
+            }
+        }
+    }
+
     func bearer(_ role: UserRole) -> HTTPFields { [.authorization: "Bearer \(tokens[role]!)", .contentType: "application/json"] }
 }
 

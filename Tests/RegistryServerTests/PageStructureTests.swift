@@ -9,28 +9,24 @@ import Testing
 /// How the pages are put together, for people on a tablet or with a screen reader.
 @Suite struct PageStructureTests {
     @Test func elementIDsAreUniqueAndEveryLabelFindsItsOwnFormsInput() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("admin", fixture.passwords[.admin]!)
-                let today = Day.today().description
-                try await browser.post("/coach/case", [("case", "MC-I-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
-                for path in ["/reception", "/coach", "/grants", "/reports", "/log", "/admin/users"] {
-                    let html = try await browser.get(path).text
-                    let ids = Self.matches(#"\sid="([^"]+)""#, in: html)
-                    #expect(Set(ids).count == ids.count, "\(path) repeats ids: \(ids.filter { id in ids.filter { $0 == id }.count > 1 })")
-                    for form in Self.matches(#"(<form[\s\S]*?</form>)"#, in: html) {
-                        let formIDs = Set(Self.matches(#"\sid="([^"]+)""#, in: form))
-                        for target in Self.matches(#"<label for="([^"]+)""#, in: form) {
-                            #expect(formIDs.contains(target), "\(path): the label for \(target) points outside its form")
-                        }
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            let today = Day.today().description
+            try await browser.post("/coach/case", [("case", "MC-I-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
+            for path in ["/reception", "/coach", "/grants", "/reports", "/log", "/admin/users"] {
+                let html = try await browser.get(path).text
+                let ids = Self.matches(#"\sid="([^"]+)""#, in: html)
+                #expect(Set(ids).count == ids.count, "\(path) repeats ids: \(ids.filter { id in ids.filter { $0 == id }.count > 1 })")
+                for form in Self.matches(#"(<form[\s\S]*?</form>)"#, in: html) {
+                    let formIDs = Set(Self.matches(#"\sid="([^"]+)""#, in: form))
+                    for target in Self.matches(#"<label for="([^"]+)""#, in: form) {
+                        #expect(formIDs.contains(target), "\(path): the label for \(target) points outside its form")
                     }
                 }
-                // Both coach forms have a case, a date and a note, each with its own ids.
-                let coach = try await browser.get("/coach").text
-                for id in ["f-case-case", "f-case-occurred", "f-case-note", "f-outcome-case", "f-outcome-occurred", "f-outcome-note"] {
-                    #expect(coach.contains("id=\"\(id)\""), "\(id)")
-                }
+            }
+            // Both coach forms have a case, a date and a note, each with its own ids.
+            let coach = try await browser.get("/coach").text
+            for id in ["f-case-case", "f-case-occurred", "f-case-note", "f-outcome-case", "f-outcome-occurred", "f-outcome-note"] {
+                #expect(coach.contains("id=\"\(id)\""), "\(id)")
             }
         }
     }

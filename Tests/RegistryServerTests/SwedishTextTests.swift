@@ -13,33 +13,29 @@ import Testing
         #expect(1.counted("dag", "dagar") == "1 dag")
         #expect(0.counted("dag", "dagar") == "0 dagar")
         #expect(2.counted("vuxen", "vuxna") == "2 vuxna")
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("admin", fixture.passwords[.admin]!)
-                let today = Day.today().description
-                let training = try await browser.post("/reception", [
-                    ("type", "navet.training"), ("occurred", today), ("participants", "1"), ("days", "1"),
-                ])
-                let saved = try await browser.get(try #require(training.headers[.location])).text
-                #expect(saved.contains("1 deltagare × 1 dag"))
-                #expect(!saved.contains("1 dagar"))
-                let visit = try await browser.post("/reception", [
-                    ("type", "navet.public"), ("occurred", today), ("children", "0"), ("adults", "1"),
-                ])
-                #expect(try await browser.get(try #require(visit.headers[.location])).text.contains("0 barn, 1 vuxen"))
-                let school = try await browser.post("/reception", [
-                    ("type", "navet.visit"), ("occurred", today), ("pupils", "1"), ("teachers", "1"),
-                ])
-                #expect(try await browser.get(try #require(school.headers[.location])).text.contains("1 elev, 1 lärare"))
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            let today = Day.today().description
+            let training = try await browser.post("/reception", [
+                ("type", "navet.training"), ("occurred", today), ("participants", "1"), ("days", "1"),
+            ])
+            let saved = try await browser.get(try #require(training.headers[.location])).text
+            #expect(saved.contains("1 deltagare × 1 dag"))
+            #expect(!saved.contains("1 dagar"))
+            let visit = try await browser.post("/reception", [
+                ("type", "navet.public"), ("occurred", today), ("children", "0"), ("adults", "1"),
+            ])
+            #expect(try await browser.get(try #require(visit.headers[.location])).text.contains("0 barn, 1 vuxen"))
+            let school = try await browser.post("/reception", [
+                ("type", "navet.visit"), ("occurred", today), ("pupils", "1"), ("teachers", "1"),
+            ])
+            #expect(try await browser.get(try #require(school.headers[.location])).text.contains("1 elev, 1 lärare"))
 
-                let report = try await browser.get("/reports?name=navet&period=\(today.prefix(4))")
-                #expect(report.text.contains("motsvarar 1 lärarutbildningsdag."))
+            let report = try await browser.get("/reports?name=navet&period=\(today.prefix(4))")
+            #expect(report.text.contains("motsvarar 1 lärarutbildningsdag."))
 
-                try await browser.get("/coach")
-                try await browser.post("/coach/case", [("case", "MC-P-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
-                #expect(try await browser.get("/coach").text.contains("1 av 1 ärende, 1 öppet."))
-            }
+            try await browser.get("/coach")
+            try await browser.post("/coach/case", [("case", "MC-P-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
+            #expect(try await browser.get("/coach").text.contains("1 av 1 ärende, 1 öppet."))
         }
     }
 
@@ -80,40 +76,32 @@ import Testing
     }
 
     @Test func theAdminPageExplainsRefusedUserNamesInSwedish() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("admin", fixture.passwords[.admin]!)
-                try await browser.get("/admin/users")
-                let taken = try await browser.post("/admin/users", [("name", "analyst"), ("role", "coach")])
-                #expect(taken.status == .badRequest)
-                #expect(taken.text.contains("Användaren ”analyst” finns redan. Ta bort användaren först om hen ska få nya inloggningsuppgifter."))
-                #expect(!taken.text.contains("already exists"))
-                // What was entered stays.
-                #expect(taken.text.contains("value=\"analyst\""))
-                #expect(taken.text.contains("<option value=\"coach\" selected>"))
-                let invalid = try await browser.post("/admin/users", [("name", "Åsa"), ("role", "analyst")])
-                #expect(invalid.status == .badRequest)
-                #expect(invalid.text.contains("Användarnamnet ”Åsa” går inte att använda."))
-                #expect(!invalid.text.contains("a user name is"))
-            }
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            try await browser.get("/admin/users")
+            let taken = try await browser.post("/admin/users", [("name", "analyst"), ("role", "coach")])
+            #expect(taken.status == .badRequest)
+            #expect(taken.text.contains("Användaren ”analyst” finns redan. Ta bort användaren först om hen ska få nya inloggningsuppgifter."))
+            #expect(!taken.text.contains("already exists"))
+            // What was entered stays.
+            #expect(taken.text.contains("value=\"analyst\""))
+            #expect(taken.text.contains("<option value=\"coach\" selected>"))
+            let invalid = try await browser.post("/admin/users", [("name", "Åsa"), ("role", "analyst")])
+            #expect(invalid.status == .badRequest)
+            #expect(invalid.text.contains("Användarnamnet ”Åsa” går inte att använda."))
+            #expect(!invalid.text.contains("a user name is"))
         }
     }
 
     @Test func caseIDsThatAreNotPseudonymsOrOnlySpacesAreExplainedBesideTheField() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("coach", fixture.passwords[.coach]!)
-                try await browser.get("/coach")
-                let today = Day.today().description
-                let name = try await browser.post("/coach/case", [("case", "Anna Svensson"), ("municipality", "Borås"), ("service", "core"), ("occurred", today)])
-                #expect(name.status == .badRequest)
-                #expect(name.text.contains("id=\"e-case-case\">Ange ett pseudonymt id: 1–40 tecken A–Z, a–z, 0–9 eller bindestreck – aldrig namn eller personnummer."))
-                let spaces = try await browser.post("/coach/case", [("case", "   "), ("municipality", "Borås"), ("service", "core"), ("occurred", today)])
-                #expect(spaces.status == .badRequest)
-                #expect(spaces.text.contains("id=\"e-case-case\">Måste fyllas i."))
-            }
+        try await Fixture.signedIn(as: .coach) { browser, fixture in
+            try await browser.get("/coach")
+            let today = Day.today().description
+            let name = try await browser.post("/coach/case", [("case", "Anna Svensson"), ("municipality", "Borås"), ("service", "core"), ("occurred", today)])
+            #expect(name.status == .badRequest)
+            #expect(name.text.contains("id=\"e-case-case\">Ange ett pseudonymt id: 1–40 tecken A–Z, a–z, 0–9 eller bindestreck – aldrig namn eller personnummer."))
+            let spaces = try await browser.post("/coach/case", [("case", "   "), ("municipality", "Borås"), ("service", "core"), ("occurred", today)])
+            #expect(spaces.status == .badRequest)
+            #expect(spaces.text.contains("id=\"e-case-case\">Måste fyllas i."))
         }
         // The domain's own words for the same (a text of only spaces, an id like a personnummer).
         let fields = [FormField("case", "Ärende-id", .text, required: true), FormField("note", "Anteckning", .text)]

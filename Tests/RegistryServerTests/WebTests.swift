@@ -175,224 +175,200 @@ import Testing
     }
 
     @Test func receptionUndoesAndFixesTodaysEntries() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("reception", fixture.passwords[.reception]!)
-                let today = Day.today().description
-                for pupils in ["23", "40"] {
-                    try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", pupils), ("teachers", "2")])
-                }
-                let events = try fixture.store.events(after: 0)
-                let first = try #require(events[events.count - 2].event.id), second = try #require(events.last?.event.id)
-
-                // Undo asks for a reason.
-                let noReason = try await browser.post("/reception/undo", [("target", first.description), ("reason", "")])
-                #expect(noReason.status == .badRequest)
-                let undone = try await browser.post("/reception/undo", [("target", first.description), ("reason", "dubbelregistrerad")])
-                #expect(undone.status == .seeOther)
-                let page = try await browser.get(try #require(undone.headers[.location]))
-                #expect(page.text.contains("Ångrad</strong> – dubbelregistrerad"))
-
-                let fixForm = try await browser.get("/reception/fix?id=\(second)")
-                #expect(fixForm.text.contains("value=\"40\""))
-                // The event holds the code; the form shows the name.
-                #expect(fixForm.text.contains("value=\"Borås\""))
-                let fixed = try await browser.post("/reception/fix", [
-                    ("target", second.description), ("occurred", today), ("municipality", "1490"), ("pupils", "42"), ("teachers", "2"),
-                    ("reason", "fel antal"),
-                ])
-                #expect(fixed.status == .seeOther)
-                // People know events by number: the confirmation and the log name the target's, never its id.
-                let seqs = Dictionary(uniqueKeysWithValues: events.compactMap { e in e.event.id.map { ($0, e.seq) } })
-                let saved = try await browser.get(try #require(fixed.headers[.location])).text
-                let confirmed = try #require(saved.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { saved[$0] })
-                #expect(confirmed.contains("rättar händelse \(seqs[second]!) till: Borås · 42 elever, 2 lärare · orsak: fel antal"))
-                #expect(!confirmed.contains(second.description))
-                try await browser.signIn("admin", fixture.passwords[.admin]!)
-                let log = try await browser.get("/log").text
-                #expect(log.contains("ångrar händelse \(seqs[first]!) · orsak: dubbelregistrerad"))
-                #expect(log.contains("rättar händelse \(seqs[second]!) till:"))
-                #expect(!log.contains(first.description) && !log.contains(second.description))
-                try await browser.signIn("reception", fixture.passwords[.reception]!)
-
-                let year = try Period.parse(String(today.prefix(4)))
-                let report = try fixture.store.report(ReportQuery(name: .navet, period: year))
-                #expect(report.value(row: "1490", column: "pupils") == 42)
-
-                // A reception user may not undo what is not Navet's.
-                let coachCase = try fixture.store.append([try Event.decode(json: Sample.mcCase("MC-3"), today: .today())])[0]
-                let foreign = try await browser.post("/reception/undo", [("target", coachCase.event.event.id!.description), ("reason", "x")])
-                #expect(foreign.status == .forbidden)
+        try await Fixture.signedIn(as: .reception) { browser, fixture in
+            let today = Day.today().description
+            for pupils in ["23", "40"] {
+                try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", pupils), ("teachers", "2")])
             }
+            let events = try fixture.store.events(after: 0)
+            let first = try #require(events[events.count - 2].event.id), second = try #require(events.last?.event.id)
+
+            // Undo asks for a reason.
+            let noReason = try await browser.post("/reception/undo", [("target", first.description), ("reason", "")])
+            #expect(noReason.status == .badRequest)
+            let undone = try await browser.post("/reception/undo", [("target", first.description), ("reason", "dubbelregistrerad")])
+            #expect(undone.status == .seeOther)
+            let page = try await browser.get(try #require(undone.headers[.location]))
+            #expect(page.text.contains("Ångrad</strong> – dubbelregistrerad"))
+
+            let fixForm = try await browser.get("/reception/fix?id=\(second)")
+            #expect(fixForm.text.contains("value=\"40\""))
+            // The event holds the code; the form shows the name.
+            #expect(fixForm.text.contains("value=\"Borås\""))
+            let fixed = try await browser.post("/reception/fix", [
+                ("target", second.description), ("occurred", today), ("municipality", "1490"), ("pupils", "42"), ("teachers", "2"),
+                ("reason", "fel antal"),
+            ])
+            #expect(fixed.status == .seeOther)
+            // People know events by number: the confirmation and the log name the target's, never its id.
+            let seqs = Dictionary(uniqueKeysWithValues: events.compactMap { e in e.event.id.map { ($0, e.seq) } })
+            let saved = try await browser.get(try #require(fixed.headers[.location])).text
+            let confirmed = try #require(saved.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { saved[$0] })
+            #expect(confirmed.contains("rättar händelse \(seqs[second]!) till: Borås · 42 elever, 2 lärare · orsak: fel antal"))
+            #expect(!confirmed.contains(second.description))
+            try await browser.signIn("admin", fixture.passwords[.admin]!)
+            let log = try await browser.get("/log").text
+            #expect(log.contains("ångrar händelse \(seqs[first]!) · orsak: dubbelregistrerad"))
+            #expect(log.contains("rättar händelse \(seqs[second]!) till:"))
+            #expect(!log.contains(first.description) && !log.contains(second.description))
+            try await browser.signIn("reception", fixture.passwords[.reception]!)
+
+            let year = try Period.parse(String(today.prefix(4)))
+            let report = try fixture.store.report(ReportQuery(name: .navet, period: year))
+            #expect(report.value(row: "1490", column: "pupils") == 42)
+
+            // A reception user may not undo what is not Navet's.
+            let coachCase = try fixture.store.append([try Event.decode(json: Sample.mcCase("MC-3"), today: .today())])[0]
+            let foreign = try await browser.post("/reception/undo", [("target", coachCase.event.event.id!.description), ("reason", "x")])
+            #expect(foreign.status == .forbidden)
         }
     }
 
     @Test func anUndoReturnsToTheTabTheUserWasOn() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("reception", fixture.passwords[.reception]!)
-                let saved = try await browser.post("/reception", [("type", "navet.public"), ("occurred", Day.today().description), ("children", "3"), ("adults", "2")])
-                let id = try #require(try fixture.store.events(after: 0).last?.event.id).description
-                let tab = try await browser.get(try #require(saved.headers[.location])).text
-                #expect(tab.contains("aria-current=\"page\">Allmänheten</a>"))
-                // The undo form says which tab it was sent from.
-                let undoForm = try #require(tab.range(of: #"<form method="post" action="/reception/undo">[\s\S]*?</form>"#, options: .regularExpression).map { tab[$0] })
-                #expect(undoForm.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">"))
+        try await Fixture.signedIn(as: .reception) { browser, fixture in
+            let saved = try await browser.post("/reception", [("type", "navet.public"), ("occurred", Day.today().description), ("children", "3"), ("adults", "2")])
+            let id = try #require(try fixture.store.events(after: 0).last?.event.id).description
+            let tab = try await browser.get(try #require(saved.headers[.location])).text
+            #expect(tab.contains("aria-current=\"page\">Allmänheten</a>"))
+            // The undo form says which tab it was sent from.
+            let undoForm = try #require(tab.range(of: #"<form method="post" action="/reception/undo">[\s\S]*?</form>"#, options: .regularExpression).map { tab[$0] })
+            #expect(undoForm.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">"))
 
-                // A refused undo stays on the tab too.
-                let noReason = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "")])
-                #expect(noReason.status == .badRequest)
-                #expect(noReason.text.contains("aria-current=\"page\">Allmänheten</a>"))
+            // A refused undo stays on the tab too.
+            let noReason = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "")])
+            #expect(noReason.status == .badRequest)
+            #expect(noReason.text.contains("aria-current=\"page\">Allmänheten</a>"))
 
-                let undone = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "fel dag")])
-                #expect(undone.status == .seeOther)
-                let location = try #require(undone.headers[.location])
-                #expect(location.hasPrefix("/reception?type=navet.public&undone="))
-                let page = try await browser.get(location).text
-                #expect(page.contains("<strong>Ångrat:</strong> Allmänheten"))
-                #expect(page.contains("aria-current=\"page\">Allmänheten</a>"))
-                #expect(page.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">\n<h2>Allmänheten</h2>"))
-            }
+            let undone = try await browser.post("/reception/undo", [("target", id), ("type", "navet.public"), ("reason", "fel dag")])
+            #expect(undone.status == .seeOther)
+            let location = try #require(undone.headers[.location])
+            #expect(location.hasPrefix("/reception?type=navet.public&undone="))
+            let page = try await browser.get(location).text
+            #expect(page.contains("<strong>Ångrat:</strong> Allmänheten"))
+            #expect(page.contains("aria-current=\"page\">Allmänheten</a>"))
+            #expect(page.contains("<input type=\"hidden\" name=\"type\" value=\"navet.public\">\n<h2>Allmänheten</h2>"))
         }
     }
 
     @Test func receptionShowsTheNoteEscapedAndShortened() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("reception", fixture.passwords[.reception]!)
-                let today = Day.today().description
-                let note = "Ring <b>Eva</b> om fakturan,\nhon vill ha den före den 15:e. Bussen var försenad och klassen kom en halvtimme sent."
-                let saved = try await browser.post("/reception", [
-                    ("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2"), ("note", note),
-                ])
-                let page = try await browser.get(try #require(saved.headers[.location])).text
-                let shown = "<span class=\"note\">· Anteckning: Ring &lt;b&gt;Eva&lt;/b&gt; om fakturan, hon vill ha den före den 15:e. Bussen var försenad…</span>"
-                let confirmation = try #require(page.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { page[$0] })
-                #expect(confirmation.contains(shown))
-                let id = try #require(try fixture.store.events(after: 0).last?.event.id)
-                let row = try #require(page.range(of: #"<tr data-id="\#(id)">[\s\S]*?</tr>"#, options: .regularExpression).map { page[$0] })
-                #expect(row.contains(shown))
-                #expect(!page.contains("<b>Eva"))
+        try await Fixture.signedIn(as: .reception) { browser, fixture in
+            let today = Day.today().description
+            let note = "Ring <b>Eva</b> om fakturan,\nhon vill ha den före den 15:e. Bussen var försenad och klassen kom en halvtimme sent."
+            let saved = try await browser.post("/reception", [
+                ("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2"), ("note", note),
+            ])
+            let page = try await browser.get(try #require(saved.headers[.location])).text
+            let shown = "<span class=\"note\">· Anteckning: Ring &lt;b&gt;Eva&lt;/b&gt; om fakturan, hon vill ha den före den 15:e. Bussen var försenad…</span>"
+            let confirmation = try #require(page.range(of: #"<div class="notice" id="confirmation"[^\n]*"#, options: .regularExpression).map { page[$0] })
+            #expect(confirmation.contains(shown))
+            let id = try #require(try fixture.store.events(after: 0).last?.event.id)
+            let row = try #require(page.range(of: #"<tr data-id="\#(id)">[\s\S]*?</tr>"#, options: .regularExpression).map { page[$0] })
+            #expect(row.contains(shown))
+            #expect(!page.contains("<b>Eva"))
 
-                // A fixed entry shows the note it was fixed with.
-                let fixed = try await browser.post("/reception/fix", [
-                    ("target", id.description), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"),
-                    ("note", "Fakturan skickad"), ("reason", "fel antal"),
-                ])
-                let after = try await browser.get(try #require(fixed.headers[.location])).text
-                #expect(after.contains("<strong>Rättad</strong>"))
-                #expect(after.contains("· Anteckning: Fakturan skickad</span>"))
-            }
+            // A fixed entry shows the note it was fixed with.
+            let fixed = try await browser.post("/reception/fix", [
+                ("target", id.description), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"),
+                ("note", "Fakturan skickad"), ("reason", "fel antal"),
+            ])
+            let after = try await browser.get(try #require(fixed.headers[.location])).text
+            #expect(after.contains("<strong>Rättad</strong>"))
+            #expect(after.contains("· Anteckning: Fakturan skickad</span>"))
         }
         let short = try Event.decode(json: #"{"type":"navet.public","occurred":"2013-09-12","children":1,"adults":1,"note":"kort\n\tanteckning"}"#, today: .today())
         #expect(EventSummary.note(short) == "kort anteckning")
     }
 
     @Test func anUndoneEntryCannotBeFixedAndThePageSaysSoUpFront() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("reception", fixture.passwords[.reception]!)
-                let today = Day.today().description
-                try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2")])
-                let visit = try #require(try fixture.store.events(after: 0).last)
-                let id = try #require(visit.event.id).description
-                // Opened in a second tab before the undo.
-                let stale = try await browser.get("/reception/fix?id=\(id)")
-                #expect(stale.text.contains("id=\"fix\""))
-                try await browser.post("/reception/undo", [("target", id), ("reason", "dubbelregistrerad")])
+        try await Fixture.signedIn(as: .reception) { browser, fixture in
+            let today = Day.today().description
+            try await browser.post("/reception", [("type", "navet.visit"), ("occurred", today), ("municipality", "1490"), ("pupils", "23"), ("teachers", "2")])
+            let visit = try #require(try fixture.store.events(after: 0).last)
+            let id = try #require(visit.event.id).description
+            // Opened in a second tab before the undo.
+            let stale = try await browser.get("/reception/fix?id=\(id)")
+            #expect(stale.text.contains("id=\"fix\""))
+            try await browser.post("/reception/undo", [("target", id), ("reason", "dubbelregistrerad")])
 
-                let page = try await browser.get("/reception/fix?id=\(id)")
-                #expect(page.status == .ok)
-                #expect(page.text.contains("Registreringen är ångrad och kan inte rättas."))
-                #expect(page.text.contains("(händelse \(visit.seq))"))
-                #expect(page.text.contains("orsaken ”dubbelregistrerad”"))
-                #expect(!page.text.contains("id=\"fix\""))
-                let head = try fixture.store.head()
-                let saved = try await browser.post("/reception/fix", [
-                    ("target", id), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"), ("reason", "fel antal"),
-                ])
-                #expect(saved.status == .conflict)
-                #expect(saved.text.contains("Registreringen är ångrad och kan inte rättas."))
-                #expect(!saved.text.contains("target:"))
-                #expect(try fixture.store.head() == head)
-            }
+            let page = try await browser.get("/reception/fix?id=\(id)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Registreringen är ångrad och kan inte rättas."))
+            #expect(page.text.contains("(händelse \(visit.seq))"))
+            #expect(page.text.contains("orsaken ”dubbelregistrerad”"))
+            #expect(!page.text.contains("id=\"fix\""))
+            let head = try fixture.store.head()
+            let saved = try await browser.post("/reception/fix", [
+                ("target", id), ("occurred", today), ("municipality", "1490"), ("pupils", "24"), ("teachers", "2"), ("reason", "fel antal"),
+            ])
+            #expect(saved.status == .conflict)
+            #expect(saved.text.contains("Registreringen är ångrad och kan inte rättas."))
+            #expect(!saved.text.contains("target:"))
+            #expect(try fixture.store.head() == head)
         }
     }
 
     @Test func rejectedFormsShowSwedishMessagesBesideTheField() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("reception", fixture.passwords[.reception]!)
-                let response = try await browser.post("/reception", [
-                    ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,3"),
-                ])
-                #expect(response.status == .badRequest)
-                #expect(response.text.contains("id=\"e-days\""))
-                #expect(response.text.contains("Ange antal dagar i steg om 0,25"))
-                #expect(response.text.contains("value=\"12\""))
+        try await Fixture.signedIn(as: .reception) { browser, fixture in
+            let response = try await browser.post("/reception", [
+                ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,3"),
+            ])
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("id=\"e-days\""))
+            #expect(response.text.contains("Ange antal dagar i steg om 0,25"))
+            #expect(response.text.contains("value=\"12\""))
 
-                let ok = try await browser.post("/reception", [
-                    ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,5"),
-                ])
-                #expect(ok.status == .seeOther)
-            }
+            let ok = try await browser.post("/reception", [
+                ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,5"),
+            ])
+            #expect(ok.status == .seeOther)
         }
     }
 
     @Test func municipalitiesAreTypedByNameOrCodeAndUnknownOnesGetSuggestions() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("admin", fixture.passwords[.admin]!)
-                let today = Day.today().description
-                func visit(_ municipality: String) async throws -> TestResponse {
-                    try await browser.post("/reception", [
-                        ("type", "navet.visit"), ("occurred", today), ("municipality", municipality), ("school", "Sjöboskolan"),
-                        ("pupils", "23"), ("teachers", "2"),
-                    ])
-                }
-                // Any case, with or without å ä ö, or the code.
-                for typed in ["Borås", "borås", "BORAS", " 1490 "] {
-                    #expect(try await visit(typed).status == .seeOther, "\(typed)")
-                }
-                #expect(try await visit("Strömstad").status == .seeOther)
-                let codes = try fixture.store.events(after: 0).suffix(5).compactMap { recorded -> String? in
-                    if case .visit(let v) = recorded.event.fact, case .municipality(let m) = v.origin { m.code } else { nil }
-                }
-                #expect(codes == ["1490", "1490", "1490", "1490", "1486"])
-
-                let misspelt = try await visit("Borsa")
-                #expect(misspelt.status == .badRequest)
-                #expect(misspelt.text.contains("id=\"e-municipality\">Okänd kommun ”Borsa”. Menade du Borås?</div>"))
-                // What was typed stays in the form.
-                #expect(misspelt.text.contains("value=\"Borsa\""))
-                #expect(misspelt.text.contains("value=\"Sjöboskolan\""))
-                #expect(misspelt.text.contains("value=\"23\""))
-                let code = try await visit("9999")
-                #expect(code.text.contains("Okänd kommun ”9999”. Skriv kommunens namn eller fyrsiffriga kod."))
-                #expect(!code.text.contains("unknown municipality"))
-
-                // Grants and the coach's cases take a typed municipality too; MC offers only its members.
-                try await browser.get("/grants")
-                let grant = try await browser.post("/grants", [
-                    ("occurred", today), ("grant", "TM-9"), ("project", "Drivhuset"), ("area", "tillvaxt"), ("municipality", "ulricehamn"),
-                    ("amount_sek", "1000"), ("decision", "approved"),
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            let today = Day.today().description
+            func visit(_ municipality: String) async throws -> TestResponse {
+                try await browser.post("/reception", [
+                    ("type", "navet.visit"), ("occurred", today), ("municipality", municipality), ("school", "Sjöboskolan"),
+                    ("pupils", "23"), ("teachers", "2"),
                 ])
-                #expect(grant.status == .seeOther)
-                let coach = try await browser.get("/coach")
-                #expect(coach.text.contains("<option value=\"Borås\" label=\"medlemskommun\">"))
-                #expect(!coach.text.contains("<option value=\"Strömstad\""))
-                let opened = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
-                #expect(opened.status == .seeOther)
-                // A case id may come again: SPEC §2 only asks that an outcome follows its case.
-                let again = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
-                #expect(again.status == .seeOther)
             }
+            // Any case, with or without å ä ö, or the code.
+            for typed in ["Borås", "borås", "BORAS", " 1490 "] {
+                #expect(try await visit(typed).status == .seeOther, "\(typed)")
+            }
+            #expect(try await visit("Strömstad").status == .seeOther)
+            let codes = try fixture.store.events(after: 0).suffix(5).compactMap { recorded -> String? in
+                if case .visit(let v) = recorded.event.fact, case .municipality(let m) = v.origin { m.code } else { nil }
+            }
+            #expect(codes == ["1490", "1490", "1490", "1490", "1486"])
+
+            let misspelt = try await visit("Borsa")
+            #expect(misspelt.status == .badRequest)
+            #expect(misspelt.text.contains("id=\"e-municipality\">Okänd kommun ”Borsa”. Menade du Borås?</div>"))
+            // What was typed stays in the form.
+            #expect(misspelt.text.contains("value=\"Borsa\""))
+            #expect(misspelt.text.contains("value=\"Sjöboskolan\""))
+            #expect(misspelt.text.contains("value=\"23\""))
+            let code = try await visit("9999")
+            #expect(code.text.contains("Okänd kommun ”9999”. Skriv kommunens namn eller fyrsiffriga kod."))
+            #expect(!code.text.contains("unknown municipality"))
+
+            // Grants and the coach's cases take a typed municipality too; MC offers only its members.
+            try await browser.get("/grants")
+            let grant = try await browser.post("/grants", [
+                ("occurred", today), ("grant", "TM-9"), ("project", "Drivhuset"), ("area", "tillvaxt"), ("municipality", "ulricehamn"),
+                ("amount_sek", "1000"), ("decision", "approved"),
+            ])
+            #expect(grant.status == .seeOther)
+            let coach = try await browser.get("/coach")
+            #expect(coach.text.contains("<option value=\"Borås\" label=\"medlemskommun\">"))
+            #expect(!coach.text.contains("<option value=\"Strömstad\""))
+            let opened = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
+            #expect(opened.status == .seeOther)
+            // A case id may come again: SPEC §2 only asks that an outcome follows its case.
+            let again = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
+            #expect(again.status == .seeOther)
         }
     }
 
@@ -414,31 +390,27 @@ import Testing
     }
 
     @Test func coachOpensACaseAndRecordsItsOutcome() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("coach", fixture.passwords[.coach]!)
-                let page = try await browser.get("/coach")
-                #expect(page.text.contains("value=\"MC-\(Day.today().year)-"))
-                let today = Day.today().description
-                let opened = try await browser.post("/coach/case", [("case", "MC-T-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
-                #expect(opened.status == .seeOther)
-                #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\" label=\"Borås · öppnat \(today)\">"))
-                // Typed on a tablet: another letter case finds the case; an unknown id is named.
-                let unknown = try await browser.post("/coach/outcome", [("case", "MC-T-9"), ("outcome", "studies"), ("occurred", today)])
-                #expect(unknown.status == .badRequest)
-                #expect(unknown.text.contains("id=\"e-outcome-case\">Det finns inget ärende ”MC-T-9”."))
-                #expect(unknown.text.contains("value=\"MC-T-9\""))
-                let outcome = try await browser.post("/coach/outcome", [("case", "mc-t-1"), ("outcome", "studies"), ("occurred", today)])
-                #expect(outcome.status == .seeOther)
-                let list = try await browser.get("/coach")
-                #expect(list.text.contains("<td class=\"d\">MC-T-1</td><td>Borås</td>"))
-                #expect(list.text.contains("Studier"))
-                // Varberg is not an MC member: the case is refused with a message.
-                let refused = try await browser.post("/coach/case", [("case", "MC-T-2"), ("municipality", "1383"), ("service", "core"), ("occurred", today)])
-                #expect(refused.status == .badRequest)
-                #expect(refused.text.contains("inte medlem"))
-            }
+        try await Fixture.signedIn(as: .coach) { browser, fixture in
+            let page = try await browser.get("/coach")
+            #expect(page.text.contains("value=\"MC-\(Day.today().year)-"))
+            let today = Day.today().description
+            let opened = try await browser.post("/coach/case", [("case", "MC-T-1"), ("municipality", "1490"), ("service", "core"), ("occurred", today)])
+            #expect(opened.status == .seeOther)
+            #expect(try await browser.get("/coach").text.contains("<option value=\"MC-T-1\" label=\"Borås · öppnat \(today)\">"))
+            // Typed on a tablet: another letter case finds the case; an unknown id is named.
+            let unknown = try await browser.post("/coach/outcome", [("case", "MC-T-9"), ("outcome", "studies"), ("occurred", today)])
+            #expect(unknown.status == .badRequest)
+            #expect(unknown.text.contains("id=\"e-outcome-case\">Det finns inget ärende ”MC-T-9”."))
+            #expect(unknown.text.contains("value=\"MC-T-9\""))
+            let outcome = try await browser.post("/coach/outcome", [("case", "mc-t-1"), ("outcome", "studies"), ("occurred", today)])
+            #expect(outcome.status == .seeOther)
+            let list = try await browser.get("/coach")
+            #expect(list.text.contains("<td class=\"d\">MC-T-1</td><td>Borås</td>"))
+            #expect(list.text.contains("Studier"))
+            // Varberg is not an MC member: the case is refused with a message.
+            let refused = try await browser.post("/coach/case", [("case", "MC-T-2"), ("municipality", "1383"), ("service", "core"), ("occurred", today)])
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.contains("inte medlem"))
         }
     }
 
@@ -488,20 +460,16 @@ import Testing
     }
 
     @Test func grantsRecordsADecision() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("grants", fixture.passwords[.grants]!)
-                try await browser.get("/grants")
-                let saved = try await browser.post("/grants", [
-                    ("occurred", Day.today().description), ("grant", "TM-1"), ("project", "Drivhuset"), ("area", "tillvaxt"),
-                    ("amount_sek", "250000"), ("decision", "approved"),
-                ])
-                #expect(saved.status == .seeOther)
-                let list = try await browser.get("/grants")
-                #expect(list.text.contains("<td>Drivhuset</td>"))
-                #expect(list.text.contains("250\u{202F}000"))
-            }
+        try await Fixture.signedIn(as: .grants) { browser, fixture in
+            try await browser.get("/grants")
+            let saved = try await browser.post("/grants", [
+                ("occurred", Day.today().description), ("grant", "TM-1"), ("project", "Drivhuset"), ("area", "tillvaxt"),
+                ("amount_sek", "250000"), ("decision", "approved"),
+            ])
+            #expect(saved.status == .seeOther)
+            let list = try await browser.get("/grants")
+            #expect(list.text.contains("<td>Drivhuset</td>"))
+            #expect(list.text.contains("250\u{202F}000"))
         }
     }
 
@@ -611,55 +579,51 @@ import Testing
     }
 
     @Test func adminCreatesAndRemovesUsers() async throws {
-        try await Fixture.with { fixture in
-            try await fixture.app().test(.router) { client in
-                let browser = Browser(client)
-                try await browser.signIn("admin", fixture.passwords[.admin]!)
-                try await browser.get("/admin/users")
-                // Post, redirect, get: the credentials are shown once, and a reload re-sends nothing.
-                let created = try await browser.post("/admin/users", [("name", "eva"), ("role", "analyst")])
-                #expect(created.status == .seeOther)
-                #expect(created.headers[.location] == "/admin/users")
-                #expect(!created.text.contains("Lösenord"))
-                let shown = try await browser.get("/admin/users")
-                #expect(shown.text.contains("Användaren eva är skapad."))
-                let password = try #require(shown.text.range(of: #"Lösenord: <code>[^<]+"#, options: .regularExpression)
-                    .map { String(shown.text[$0].dropFirst("Lösenord: <code>".count)) })
-                #expect(try await fixture.app().test(.router) { other in
-                    try await Browser(other).signIn("eva", password).status
-                } == .seeOther)
-                let reloaded = try await browser.get("/admin/users")
-                #expect(!reloaded.text.contains("Lösenord"))
-                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" && $0.role == .analyst })
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            try await browser.get("/admin/users")
+            // Post, redirect, get: the credentials are shown once, and a reload re-sends nothing.
+            let created = try await browser.post("/admin/users", [("name", "eva"), ("role", "analyst")])
+            #expect(created.status == .seeOther)
+            #expect(created.headers[.location] == "/admin/users")
+            #expect(!created.text.contains("Lösenord"))
+            let shown = try await browser.get("/admin/users")
+            #expect(shown.text.contains("Användaren eva är skapad."))
+            let password = try #require(shown.text.range(of: #"Lösenord: <code>[^<]+"#, options: .regularExpression)
+                .map { String(shown.text[$0].dropFirst("Lösenord: <code>".count)) })
+            #expect(try await fixture.app().test(.router) { other in
+                try await Browser(other).signIn("eva", password).status
+            } == .seeOther)
+            let reloaded = try await browser.get("/admin/users")
+            #expect(!reloaded.text.contains("Lösenord"))
+            #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" && $0.role == .analyst })
 
-                // Removing asks first; the list's button only leads to the question.
-                let list = try await browser.get("/admin/users").text
-                #expect(list.contains("<form method=\"get\" action=\"/admin/users/remove\" class=\"inline\">\n<input type=\"hidden\" name=\"name\" value=\"eva\">"))
-                #expect(!list.contains("value=\"admin\"><button"), "no button to remove oneself")
-                let question = try await browser.get("/admin/users/remove?name=eva")
-                #expect(question.status == .ok)
-                #expect(question.text.contains("Vill du ta bort <strong>eva</strong> (\(UserRole.analyst.label))?"))
-                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
-                // An unconfirmed post (a page from before) asks too.
-                let unconfirmed = try await browser.post("/admin/users/remove", [("name", "eva")])
-                #expect(unconfirmed.status == .ok)
-                #expect(unconfirmed.text.contains("Vill du ta bort"))
-                #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
+            // Removing asks first; the list's button only leads to the question.
+            let list = try await browser.get("/admin/users").text
+            #expect(list.contains("<form method=\"get\" action=\"/admin/users/remove\" class=\"inline\">\n<input type=\"hidden\" name=\"name\" value=\"eva\">"))
+            #expect(!list.contains("value=\"admin\"><button"), "no button to remove oneself")
+            let question = try await browser.get("/admin/users/remove?name=eva")
+            #expect(question.status == .ok)
+            #expect(question.text.contains("Vill du ta bort <strong>eva</strong> (\(UserRole.analyst.label))?"))
+            #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
+            // An unconfirmed post (a page from before) asks too.
+            let unconfirmed = try await browser.post("/admin/users/remove", [("name", "eva")])
+            #expect(unconfirmed.status == .ok)
+            #expect(unconfirmed.text.contains("Vill du ta bort"))
+            #expect(try Users.list(store: fixture.store).contains { $0.name == "eva" })
 
-                let removed = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
-                #expect(removed.status == .seeOther)
-                #expect(try !Users.list(store: fixture.store).contains { $0.name == "eva" })
-                let after = try await browser.get(try #require(removed.headers[.location]))
-                #expect(after.text.contains("Användaren eva är borttagen."))
-                #expect(!(try await browser.get("/admin/users")).text.contains("är borttagen"), "shown once")
-                let again = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
-                #expect(try await browser.get(try #require(again.headers[.location])).text.contains("Användaren eva fanns inte (längre)."))
-                // The address carries no message: one put there by someone else is not shown.
-                let spoofed = try await browser.get("/admin/users?removed=Alla%20konton&missing=x").text
-                #expect(!spoofed.contains("Alla konton") && !spoofed.contains("fanns inte"))
-                #expect(try await browser.get("/admin/users/remove?name=eva").status == .notFound)
-                #expect(try await browser.post("/admin/users/remove", [("name", "admin"), ("confirm", "yes")]).status == .badRequest)
-            }
+            let removed = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
+            #expect(removed.status == .seeOther)
+            #expect(try !Users.list(store: fixture.store).contains { $0.name == "eva" })
+            let after = try await browser.get(try #require(removed.headers[.location]))
+            #expect(after.text.contains("Användaren eva är borttagen."))
+            #expect(!(try await browser.get("/admin/users")).text.contains("är borttagen"), "shown once")
+            let again = try await browser.post("/admin/users/remove", [("name", "eva"), ("confirm", "yes")])
+            #expect(try await browser.get(try #require(again.headers[.location])).text.contains("Användaren eva fanns inte (längre)."))
+            // The address carries no message: one put there by someone else is not shown.
+            let spoofed = try await browser.get("/admin/users?removed=Alla%20konton&missing=x").text
+            #expect(!spoofed.contains("Alla konton") && !spoofed.contains("fanns inte"))
+            #expect(try await browser.get("/admin/users/remove?name=eva").status == .notFound)
+            #expect(try await browser.post("/admin/users/remove", [("name", "admin"), ("confirm", "yes")]).status == .badRequest)
         }
     }
 }
