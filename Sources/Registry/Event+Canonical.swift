@@ -86,10 +86,8 @@ struct CanonicalTemplate: Sendable {
     private let fields: [UInt8]
     private let split: (Int, Int)
 
-    init(_ object: CanonicalObject) {
-        var writer = CanonicalWriter(capacity: 192)
-        split = object.writeFields(splittingAfter: .recorded, and: .seq, to: &writer)
-        fields = writer.bytes
+    init(_ object: borrowing CanonicalObject) {
+        (fields, split) = object.fields(splittingAfter: .recorded, and: .seq)
     }
 
     /// `"recorded":"…"`.
@@ -153,15 +151,14 @@ extension Origin {
 extension RecordedEvent {
     /// Reads an event back from the log.
     init(_ stored: StoredEvent) throws(InputError) {
-        let value: JSONValue
+        let event: Event
         do {
-            value = try stored.bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in try JSONParser.parse(buffer) }
+            event = try stored.bytes.withUnsafeBufferPointer { bytes throws(InputError) in
+                try Event.decode(json: bytes, today: Day(ordinal: .max), stored: true)
+            }
         } catch {
-            throw InputError("stored event \(stored.position) is not JSON: \(error)")
+            throw InputError("stored event \(stored.position): \(error)")
         }
-        guard case .object(let object) = value else { throw InputError("stored event \(stored.position) is not an object") }
-        var reader = FieldReader(object: object, prefix: "", today: Day(ordinal: .max), stored: true)
-        let event = try reader.event(isReplacement: false)
         self.init(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: event, canonical: stored.bytes)
     }
 

@@ -18,16 +18,33 @@ extension Event {
 
     /// Decodes a JSON text holding one event object.
     public static func decode(json text: String, today: Day) throws(InputError) -> Event {
+        var text = text
+        let result = text.withUTF8 { bytes in Result { () throws(InputError) in try decode(json: bytes, today: today) } }
+        return try result.get()
+    }
+
+    /// Decodes one JSON text: an object of the common shape straight from its bytes (see
+    /// `FlatObject`), any other through `JSONParser`. `stored`: read back from the log.
+    static func decode(json bytes: UnsafeBufferPointer<UInt8>, today: Day, stored: Bool = false) throws(InputError) -> Event {
+        let flat = try withUnsafeTemporaryAllocation(of: FlatObject.Member.self, capacity: FlatObject.capacity) {
+            (members) throws(InputError) -> Event? in
+            guard let object = FlatObject(scanning: bytes, into: members) else { return nil }
+            var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
+            return try reader.event(isReplacement: false)
+        }
+        if let flat { return flat }
         let value: JSONValue
-        do { value = try JSONParser.parse(text) } catch { throw InputError(error.description) }
-        return try decode(value, today: today)
+        do { value = try JSONParser.parse(bytes) } catch { throw InputError(error.description) }
+        guard case .object(let object) = value else { throw InputError("an event must be a JSON object, got \(value.kind)") }
+        var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
+        return try reader.event(isReplacement: false)
     }
 }
 
 /// Reads the members of one object, remembering which were used so that the rest can be
 /// reported as unknown.
-struct FieldReader {
-    let object: JSONObject
+struct FieldReader<Object: EventFields> {
+    let object: Object
     let prefix: String
     let today: Day
     /// Reading back from the log: `seq` and `recorded` are present and accepted.
@@ -36,51 +53,61 @@ struct FieldReader {
     /// known fields, so when it has more, one of its first 64 is unknown and `finish` finds it.
     private var used: UInt64 = 0
 
-    init(object: JSONObject, prefix: String, today: Day, stored: Bool = false) {
+    init(object: Object, prefix: String, today: Day, stored: Bool = false) {
         self.object = object
         self.prefix = prefix
         self.today = today
         self.stored = stored
     }
 
+    func error(_ field: FieldKey, _ message: String) -> InputError {
+        error(field.text, message)
+    }
+
     func error(_ field: String, _ message: String) -> InputError {
         InputError(field: prefix + field, message)
     }
 
-    mutating func take(_ key: String) -> JSONValue? {
-        // Comparing lengths first skips String's slower path for most keys that differ.
-        let length = key.utf8.count
-        for i in object.indices where object[i].key.utf8.count == length && object[i].key == key {
-            if i < 64 { used |= 1 << i }
-            if case .null = object[i].value { return nil }
-            return object[i].value
-        }
-        return nil
+    /// The value of the member named `key`, marked as used; nil when absent or null.
+    mutating func take(_ key: FieldKey) -> JSONValue? {
+        guard let (i, value) = object.member(key) else { return nil }
+        if i < 64 { used |= 1 << i }
+        if case .null = value { return nil }
+        return value
+    }
+
+    /// Refuses a field that only the log gives.
+    private mutating func refuse(_ key: FieldKey) throws(InputError) {
+        if take(key) != nil { throw error(key, "is assigned by the log and cannot be given") }
     }
 
     mutating func event(isReplacement: Bool) throws(InputError) -> Event {
-        guard let typeText = try string("type", required: true, maxLength: 40) else { preconditionFailure() }
+        guard let typeText = try string(.`type`, required: true, maxLength: 40) else { preconditionFailure() }
         guard let type = EventType.named[typeText] else {
-            throw error("type", "unknown event type \"\(typeText)\"; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw error(.`type`, "unknown event type \"\(typeText)\"; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let logFields = stored && !isReplacement ? ["hash"] : ["seq", "recorded", "hash"]
-        if stored, !isReplacement { _ = take("seq"); _ = take("recorded") }
-        for key in logFields where take(key) != nil {
-            throw error(key, "is assigned by the log and cannot be given")
+        // An event read back from the log has its position and recorded time; never its hash.
+        if stored, !isReplacement {
+            _ = take(.seq)
+            _ = take(.recorded)
+        } else {
+            try refuse(.seq)
+            try refuse(.recorded)
         }
+        try refuse(.hash)
         var id: EventID?
-        if let text = try string("id", required: false, maxLength: 36) {
-            guard !isReplacement else { throw error("id", "a replacement has no id of its own") }
-            guard let parsed = EventID(text) else { throw error("id", "must be a UUID, got \"\(text)\"") }
+        if let text = try string(.id, required: false, maxLength: 36) {
+            guard !isReplacement else { throw error(.id, "a replacement has no id of its own") }
+            guard let parsed = EventID(text) else { throw error(.id, "must be a UUID, got \"\(text)\"") }
             id = parsed
         }
         if isReplacement, type == .retraction || type == .correction {
-            throw error("type", "a replacement cannot be a \(type.rawValue)")
+            throw error(.`type`, "a replacement cannot be a \(type.rawValue)")
         }
-        let occurred = try day("occurred", required: true)!
-        guard occurred <= today else { throw error("occurred", "\(occurred) is in the future (today is \(today))") }
-        let by = try string("by", required: false)
-        let note = try string("note", required: false)
+        let occurred = try day(.occurred, required: true)!
+        guard occurred <= today else { throw error(.occurred, "\(occurred) is in the future (today is \(today))") }
+        let by = try string(.by, required: false)
+        let note = try string(.note, required: false)
         let fact = try fact(type)
         try finish(type)
         return Event(id: id, occurred: occurred, by: by, note: note, fact: fact)
@@ -91,78 +118,78 @@ struct FieldReader {
         case .navetVisit:
             let origin = try origin()
             let visit = NavetVisit(
-                origin: origin, school: try string("school", required: false), theme: try string("theme", required: false),
-                pupils: try count("pupils"), teachers: try count("teachers"))
-            guard visit.pupils + visit.teachers > 0 else { throw error("pupils", "pupils + teachers must be more than 0") }
+                origin: origin, school: try string(.school, required: false), theme: try string(.theme, required: false),
+                pupils: try count(.pupils), teachers: try count(.teachers))
+            guard visit.pupils + visit.teachers > 0 else { throw error(.pupils, "pupils + teachers must be more than 0") }
             return .visit(visit)
         case .navetTraining:
             let origin = try origin()
             return .training(TeacherTraining(
-                origin: origin, programme: try string("programme", required: false),
-                participants: try count("participants", minimum: 1), days: try days("days")))
+                origin: origin, programme: try string(.programme, required: false),
+                participants: try count(.participants, minimum: 1), days: try days(.days)))
         case .navetPublic:
-            let visit = PublicVisit(origin: try origin(), children: try count("children"), adults: try count("adults"))
-            guard visit.children + visit.adults > 0 else { throw error("children", "children + adults must be more than 0") }
+            let visit = PublicVisit(origin: try origin(), children: try count(.children), adults: try count(.adults))
+            guard visit.children + visit.adults > 0 else { throw error(.children, "children + adults must be more than 0") }
             return .publicVisit(visit)
         case .navetConference:
             let origin = try origin()
-            return .conference(Conference(origin: origin, name: try string("name", required: false), participants: try count("participants", minimum: 1)))
+            return .conference(Conference(origin: origin, name: try string(.name, required: false), participants: try count(.participants, minimum: 1)))
         case .navetLecture:
             let origin = try origin()
-            return .lecture(Lecture(origin: origin, title: try string("title", required: false), attendees: try count("attendees", minimum: 1)))
+            return .lecture(Lecture(origin: origin, title: try string(.title, required: false), attendees: try count(.attendees, minimum: 1)))
         case .mcCase:
             let caseID = try caseID()
             try requirePseudonymous(caseID)
             return .mcCase(CoachingCase(
-                caseID: caseID, municipality: try municipality("municipality", required: true)!,
-                service: try choice("service", required: true)!, gender: try choice("gender", required: false)))
+                caseID: caseID, municipality: try municipality(.municipality, required: true)!,
+                service: try choice(.service, required: true)!, gender: try choice(.gender, required: false)))
         case .mcOutcome:
             return .outcome(CaseOutcome(
-                caseID: try caseID(), municipality: try municipality("municipality", required: true)!,
-                outcome: try choice("outcome", required: true)!))
+                caseID: try caseID(), municipality: try municipality(.municipality, required: true)!,
+                outcome: try choice(.outcome, required: true)!))
         case .grantDecision:
             return .grant(GrantDecision(
-                grant: try string("grant", required: true)!, project: try string("project", required: true)!,
-                applicant: try string("applicant", required: false), area: try choice("area", required: true)!,
-                municipality: try municipality("municipality", required: false),
-                amountSEK: try count("amount_sek", maximum: Limits.maxAmountSEK),
-                decision: try choice("decision", required: true)!, funding: try choice("funding", required: false)))
+                grant: try string(.grant, required: true)!, project: try string(.project, required: true)!,
+                applicant: try string(.applicant, required: false), area: try choice(.area, required: true)!,
+                municipality: try municipality(.municipality, required: false),
+                amountSEK: try count(.amountSek, maximum: Limits.maxAmountSEK),
+                decision: try choice(.decision, required: true)!, funding: try choice(.funding, required: false)))
         case .membership:
             let membership = Membership(
-                unit: try choice("unit", required: true)!, municipality: try municipality("municipality", required: true)!,
-                role: try choice("role", required: true)!, from: try day("from", required: true)!, to: try day("to", required: false))
+                unit: try choice(.unit, required: true)!, municipality: try municipality(.municipality, required: true)!,
+                role: try choice(.role, required: true)!, from: try day(.`from`, required: true)!, to: try day(.`to`, required: false))
             if let to = membership.to, to < membership.from {
-                throw error("to", "\(to) is before from (\(membership.from))")
+                throw error(.`to`, "\(to) is before from (\(membership.from))")
             }
             return .membership(membership)
         case .retraction:
-            return .retraction(Retraction(target: try target(), reason: try string("reason", required: true)!))
+            return .retraction(Retraction(target: try target(), reason: try string(.reason, required: true)!))
         case .correction:
             let target = try target()
-            let reason = try string("reason", required: true)!
-            guard let value = take("replacement") else { throw error("replacement", "is required") }
-            guard case .object(let object) = value else { throw error("replacement", "must be an event object, got \(value.kind)") }
-            var nested = FieldReader(object: object, prefix: prefix + "replacement.", today: today, stored: stored)
+            let reason = try string(.reason, required: true)!
+            guard let value = take(.replacement) else { throw error(.replacement, "is required") }
+            guard case .object(let object) = value else { throw error(.replacement, "must be an event object, got \(value.kind)") }
+            var nested = FieldReader<JSONObject>(object: object, prefix: prefix + "replacement.", today: today, stored: stored)
             return .correction(Correction(target: target, reason: reason, replacement: try nested.event(isReplacement: true)))
         }
     }
 
     private func finish(_ type: EventType) throws(InputError) {
-        for (i, member) in object.prefix(64).enumerated() where used & 1 << i == 0 {
-            throw error(member.key, "unknown field for \(type.rawValue)")
+        for i in 0..<min(64, object.count) where used & 1 << i == 0 {
+            throw error(object.key(at: i), "unknown field for \(type.rawValue)")
         }
     }
 
     // MARK: - Field kinds
 
-    mutating func string(_ key: String, required: Bool, maxLength: Int = Limits.maxTextLength) throws(InputError) -> String? {
+    mutating func string(_ key: FieldKey, required: Bool, maxLength: Int = Limits.maxTextLength) throws(InputError) -> String? {
         guard let value = take(key) else {
             if required { throw error(key, "is required") }
             return nil
         }
         guard case .string(let text) = value else { throw error(key, "must be a string, got \(value.kind)") }
         // The log keeps what earlier rules let in: a stored event is read back, never refused.
-        guard !text.isEmpty, stored || !Self.isBlank(text) else {
+        guard !text.isEmpty, stored || !text.isBlank else {
             let problem = text.isEmpty ? "must not be empty" : "must not be empty or only spaces"
             if required { throw error(key, problem) }
             throw error(key, problem + " (leave it out instead)")
@@ -174,13 +201,7 @@ struct FieldReader {
         return text
     }
 
-    /// Only white space (a first byte that is plain ASCII and not a space settles it quickly).
-    static func isBlank(_ text: String) -> Bool {
-        if let first = text.utf8.first, first > 0x20, first < 0x80 { return false }
-        return text.allSatisfy(\.isWhitespace)
-    }
-
-    mutating func count(_ key: String, minimum: Int = 0, maximum: Int = Limits.maxCount) throws(InputError) -> Int {
+    mutating func count(_ key: FieldKey, minimum: Int = 0, maximum: Int = Limits.maxCount) throws(InputError) -> Int {
         guard let value = take(key) else { throw error(key, "is required") }
         guard case .number(let text) = value else { throw error(key, "must be a whole number, got \(value.kind)") }
         guard let number = Int(text) else {
@@ -193,7 +214,7 @@ struct FieldReader {
         return number
     }
 
-    mutating func days(_ key: String) throws(InputError) -> TrainingDays {
+    mutating func days(_ key: FieldKey) throws(InputError) -> TrainingDays {
         guard let value = take(key) else { throw error(key, "is required") }
         let text: String
         switch value {
@@ -210,13 +231,13 @@ struct FieldReader {
         return days
     }
 
-    mutating func day(_ key: String, required: Bool) throws(InputError) -> Day? {
+    mutating func day(_ key: FieldKey, required: Bool) throws(InputError) -> Day? {
         guard let text = try string(key, required: required, maxLength: 10) else { return nil }
         guard let day = Day(iso: text) else { throw error(key, "must be a date YYYY-MM-DD that exists, got \"\(text)\"") }
         return day
     }
 
-    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool) throws(InputError) -> T? where T.RawValue == String {
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ key: FieldKey, required: Bool) throws(InputError) -> T? where T.RawValue == String {
         guard let text = try string(key, required: required, maxLength: 40) else { return nil }
         guard let value = T(rawValue: text) else {
             throw error(key, "unknown value \"\(text)\"; expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -224,7 +245,7 @@ struct FieldReader {
         return value
     }
 
-    mutating func municipality(_ key: String, required: Bool) throws(InputError) -> Municipality? {
+    mutating func municipality(_ key: FieldKey, required: Bool) throws(InputError) -> Municipality? {
         guard let text = try string(key, required: required, maxLength: 60) else { return nil }
         do { return try Municipality.lookup(text) } catch {
             var problem = self.error(key, error.description)
@@ -234,22 +255,22 @@ struct FieldReader {
     }
 
     mutating func origin() throws(InputError) -> Origin {
-        let municipality = try municipality("municipality", required: false)
-        let organisation = try string("organisation", required: false)
+        let municipality = try municipality(.municipality, required: false)
+        let organisation = try string(.organisation, required: false)
         switch (municipality, organisation) {
         case (let m?, nil): return .municipality(m)
         case (nil, let o?): return .organisation(o)
         case (nil, nil): return .unknown
-        case (_?, _?): throw error("organisation", "give municipality or organisation, not both")
+        case (_?, _?): throw error(.organisation, "give municipality or organisation, not both")
         }
     }
 
     mutating func caseID() throws(InputError) -> String {
-        let text = try string("case", required: true, maxLength: 40)!
+        let text = try string(.`case`, required: true, maxLength: 40)!
         guard text.utf8.allSatisfy({ byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == UInt8(ascii: "-")
         }) else {
-            throw error("case", "must be a pseudonymous id of 1–40 characters A–Z, a–z, 0–9 or '-' (never a name or personal number)")
+            throw error(.`case`, "must be a pseudonymous id of 1–40 characters A–Z, a–z, 0–9 or '-' (never a name or personal number)")
         }
         return text
     }
@@ -258,7 +279,7 @@ struct FieldReader {
     /// (an outcome names a case that exists; a stored event is read back as it is).
     private func requirePseudonymous(_ caseID: String) throws(InputError) {
         guard !stored, Self.looksLikePersonalNumber(caseID) else { return }
-        throw error("case", "looks like a personal identity number; use a pseudonymous id (never a name or personal number)")
+        throw error(.`case`, "looks like a personal identity number; use a pseudonymous id (never a name or personal number)")
     }
 
     /// A Swedish personal identity or coordination number: YYMMDD or YYYYMMDD (century 18–20),
@@ -285,8 +306,16 @@ struct FieldReader {
     }
 
     mutating func target() throws(InputError) -> EventID {
-        let text = try string("target", required: true, maxLength: 36)!
-        guard let id = EventID(text) else { throw error("target", "must be the UUID of an event, got \"\(text)\"") }
+        let text = try string(.target, required: true, maxLength: 36)!
+        guard let id = EventID(text) else { throw error(.target, "must be the UUID of an event, got \"\(text)\"") }
         return id
+    }
+}
+
+extension String {
+    /// Only white space (a first byte that is plain ASCII and not a space settles it quickly).
+    var isBlank: Bool {
+        if let first = utf8.first, first > 0x20, first < 0x80 { return false }
+        return allSatisfy(\.isWhitespace)
     }
 }

@@ -106,11 +106,7 @@ extension Store {
         while let first = line.first, bytes[first] == 0x20 || bytes[first] == 0x09 { line = line.dropFirst() }
         if line.isEmpty { return nil }
         do throws(InputError) {
-            let value: JSONValue
-            do { value = try JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[line])) } catch {
-                throw InputError("\(error)")
-            }
-            return try Event.decode(value, today: today)
+            return try Event.decode(json: UnsafeBufferPointer(rebasing: bytes[line]), today: today)
         } catch {
             throw error.at(line: number)
         }
@@ -251,7 +247,7 @@ enum CSVReader {
             }
             var object: JSONObject = []
             // A cell of only spaces is empty, as a spreadsheet shows it.
-            for (name, cell) in zip(names, row.cells) where !FieldReader.isBlank(cell) {
+            for (name, cell) in zip(names, row.cells) where !cell.isBlank {
                 guard name != "replacement" else { throw InputError(line: row.line, field: name, "corrections cannot be imported from CSV; use JSON Lines") }
                 object.append((name, FieldText.value(field: name, text: cell)))
             }

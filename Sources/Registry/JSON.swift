@@ -33,9 +33,11 @@ public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes; fast because events are small flat objects.
+/// Its scanning steps are open to the module for `FlatObject`, which reads the common shape
+/// of an event without building values.
 public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    private(set) var index = 0
     private var depth = 0
 
     /// Parses one complete JSON text.
@@ -57,11 +59,32 @@ public struct JSONParser {
         return try result.get()
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ message: String) -> JSONSyntaxError { JSONSyntaxError(offset: index, message: message) }
 
-    private mutating func skipWhitespace() {
+    var isAtEnd: Bool { index == bytes.count }
+
+    /// The next byte, or 0 at the end.
+    var peek: UInt8 { index < bytes.count ? bytes[index] : 0 }
+
+    /// Skips `byte` if it comes next.
+    mutating func skip(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    /// Skips `word` if it comes next.
+    mutating func skip(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        for i in 0..<count where bytes[index + i] != word.utf8Start[i] { return false }
+        index += count
+        return true
+    }
+
+    mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -85,10 +108,8 @@ public struct JSONParser {
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
-        let count = word.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw error("unexpected end of input") }
-        for i in 0..<count where bytes[index + i] != word.utf8Start[i] { throw error("unexpected character") }
-        index += count
+        guard index + word.utf8CodeUnitCount <= bytes.count else { throw error("unexpected end of input") }
+        guard skip(word) else { throw error("unexpected character") }
     }
 
     private mutating func object() throws(JSONSyntaxError) -> JSONObject {
@@ -142,6 +163,12 @@ public struct JSONParser {
 
     private mutating func number() throws(JSONSyntaxError) -> String {
         let start = index
+        try skipNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    /// Skips a number (the next byte is '-' or a digit).
+    mutating func skipNumber() throws(JSONSyntaxError) {
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
         func digits(_ parser: inout JSONParser) -> Int {
             let from = parser.index
@@ -161,28 +188,36 @@ public struct JSONParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits(&self) > 0 else { throw error("expected a digit in the exponent") }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 
-    private mutating func string() throws(JSONSyntaxError) -> String {
+    /// Skips a string (the next byte is its quote) that has no escape and is valid UTF-8, and
+    /// returns its text without the quotes; nil, having moved anywhere, for any other string.
+    mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
         index += 1
         let start = index
-        // Fast path: no escapes; plain ASCII needs no UTF-8 check.
         var bits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard bits < 0x80 || isValidUTF8(slice) else { throw error("invalid UTF-8 in a string") }
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                // Plain ASCII needs no UTF-8 check.
+                guard bits < 0x80 || isValidUTF8(text) else { return nil }
                 index += 1
-                return String(decoding: slice, as: UTF8.self)
+                return text
             }
-            if byte == UInt8(ascii: "\\") { break }
-            guard byte >= 0x20 else { throw error("control character in a string") }
+            guard byte != UInt8(ascii: "\\"), byte >= 0x20 else { return nil }
             bits |= byte
             index += 1
         }
-        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        return nil
+    }
+
+    private mutating func string() throws(JSONSyntaxError) -> String {
+        let quote = index
+        if let text = plainString() { return String(decoding: text, as: UTF8.self) }
+        // An escape or a problem: read again from the start, the slow way.
+        index = quote + 1
+        var out: [UInt8] = []
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -351,6 +386,7 @@ enum FieldKey: Int, CaseIterable {
     case funding
     case gender
     case grant
+    case hash
     case id
     case municipality
     case name
@@ -379,49 +415,51 @@ enum FieldKey: Int, CaseIterable {
 }
 
 /// An object under construction: fields are set in any order and written in key order, so
-/// the output is canonical without a sort.
+/// the output is canonical without a sort. Each field's `"key":value` text is written once,
+/// when it is set, and copied into place at the end: nothing is kept per field but where its
+/// text lies.
 struct CanonicalObject {
-    enum Field {
-        case string(String)
-        case integer(Int64)
-        case id(EventID)
-        case object(CanonicalObject)
-    }
-    /// In the order they were first set.
-    private var fields: [(key: FieldKey, value: Field)] = []
-    /// A bit per key that is set, by `FieldKey.rawValue` (there are fewer than 64 keys).
+    /// The fields' texts, in the order they were set (a field set again is written anew).
+    private var texts = CanonicalWriter(capacity: 256)
+    /// Where each key's text lies in `texts` (start << 32 | end), by `FieldKey.rawValue`.
+    private var spans = InlineArray<48, UInt64>(repeating: 0)
+    /// A bit per key that is set, by `FieldKey.rawValue` (there are fewer than 48 keys).
     private var present: UInt64 = 0
 
-    init() { fields.reserveCapacity(12) }
+    init() {}
 
-    mutating func set(_ key: FieldKey, _ value: String) { set(key, field: .string(value)) }
+    mutating func set(_ key: FieldKey, _ value: String) { set(key) { $0.string(value) } }
     mutating func set(_ key: FieldKey, _ value: String?) { if let value { set(key, value) } }
-    mutating func set(_ key: FieldKey, _ value: Int) { set(key, field: .integer(Int64(value))) }
-    mutating func set(_ key: FieldKey, _ value: Int64) { set(key, field: .integer(value)) }
-    mutating func set(_ key: FieldKey, _ value: EventID) { set(key, field: .id(value)) }
-    mutating func set(_ key: FieldKey, _ value: CanonicalObject) { set(key, field: .object(value)) }
-
-    private mutating func set(_ key: FieldKey, field: Field) {
-        let bit: UInt64 = 1 << key.rawValue
-        if present & bit != 0, let i = fields.firstIndex(where: { $0.key == key }) {
-            fields[i].value = field
-        } else {
-            present |= bit
-            fields.append((key, field))
+    mutating func set(_ key: FieldKey, _ value: Int) { set(key) { $0.integer(value) } }
+    mutating func set(_ key: FieldKey, _ value: Int64) { set(key) { $0.integer(value) } }
+    mutating func set(_ key: FieldKey, _ value: EventID) {
+        set(key) { writer in
+            writer.bytes.append(UInt8(ascii: "\""))
+            value.appendText(to: &writer.bytes)
+            writer.bytes.append(UInt8(ascii: "\""))
         }
     }
+    mutating func set(_ key: FieldKey, _ value: borrowing CanonicalObject) { set(key) { value.write(to: &$0) } }
 
-    /// Calls `body` with each field in key order.
-    private func forEachInKeyOrder(_ body: (FieldKey, Field) -> Void) {
-        fields.withUnsafeBufferPointer { fields in
+    /// Sets `key` to the value `write` writes.
+    mutating func set(_ key: FieldKey, _ write: (inout CanonicalWriter) -> Void) {
+        let start = texts.bytes.count
+        let name = key.quotedName
+        texts.bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        write(&texts)
+        spans[key.rawValue] = UInt64(start) << 32 | UInt64(texts.bytes.count)
+        present |= key.bit
+    }
+
+    /// Calls `body` with each field's text in key order.
+    private func forEachInKeyOrder(_ body: (FieldKey, UnsafeRawBufferPointer) -> Void) {
+        texts.bytes.withUnsafeBytes { texts in
             var remaining = present
             while remaining != 0 {
                 let raw = remaining.trailingZeroBitCount
                 remaining &= remaining - 1
-                for i in fields.indices where fields[i].key.rawValue == raw {
-                    body(fields[i].key, fields[i].value)
-                    break
-                }
+                let span = spans[raw]
+                body(FieldKey(rawValue: raw)!, UnsafeRawBufferPointer(rebasing: texts[Int(span >> 32)..<Int(span & 0xFFFF_FFFF)]))
             }
         }
     }
@@ -429,42 +467,30 @@ struct CanonicalObject {
     func write(to writer: inout CanonicalWriter) {
         writer.bytes.append(UInt8(ascii: "{"))
         var first = true
-        forEachInKeyOrder { key, value in
+        forEachInKeyOrder { _, text in
             if !first { writer.bytes.append(UInt8(ascii: ",")) }
             first = false
-            Self.write(key, value, to: &writer)
+            writer.bytes.append(contentsOf: text)
         }
         writer.bytes.append(UInt8(ascii: "}"))
     }
 
-    /// Writes every field, each with a leading comma, and returns the offsets at which the
-    /// fields after `first` and after `second` begin (one pass, for templates).
-    func writeFields(splittingAfter first: FieldKey, and second: FieldKey, to writer: inout CanonicalWriter) -> (Int, Int) {
-        var splits = (-1, -1)
-        forEachInKeyOrder { key, value in
-            if splits.0 < 0, key.rawValue > first.rawValue { splits.0 = writer.bytes.count }
-            if splits.1 < 0, key.rawValue > second.rawValue { splits.1 = writer.bytes.count }
-            writer.bytes.append(UInt8(ascii: ","))
-            Self.write(key, value, to: &writer)
+    /// Every field, each with a leading comma, in one allocation of the exact size, and the
+    /// offsets at which the fields after `first` and after `second` begin (for templates).
+    func fields(splittingAfter first: FieldKey, and second: FieldKey) -> (fields: [UInt8], splits: (Int, Int)) {
+        var size = 0
+        forEachInKeyOrder { _, text in size += 1 + text.count }
+        var splits = (size, size)
+        let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            forEachInKeyOrder { key, text in
+                if splits.0 == size, key.rawValue > first.rawValue { splits.0 = count }
+                if splits.1 == size, key.rawValue > second.rawValue { splits.1 = count }
+                buffer[count] = UInt8(ascii: ",")
+                UnsafeMutableRawPointer(buffer.baseAddress! + count + 1).copyMemory(from: text.baseAddress!, byteCount: text.count)
+                count += 1 + text.count
+            }
         }
-        if splits.0 < 0 { splits.0 = writer.bytes.count }
-        if splits.1 < 0 { splits.1 = writer.bytes.count }
-        return splits
-    }
-
-    /// `"key":value`.
-    private static func write(_ key: FieldKey, _ value: Field, to writer: inout CanonicalWriter) {
-        let name = key.quotedName
-        writer.bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        switch value {
-        case .string(let text): writer.string(text)
-        case .integer(let value): writer.integer(value)
-        case .id(let id):
-            writer.bytes.append(UInt8(ascii: "\""))
-            id.appendText(to: &writer.bytes)
-            writer.bytes.append(UInt8(ascii: "\""))
-        case .object(let object): object.write(to: &writer)
-        }
+        return (fields, splits)
     }
 
     var bytes: [UInt8] {
@@ -492,6 +518,7 @@ extension FieldKey {
         case .funding: #""funding":"#
         case .gender: #""gender":"#
         case .grant: #""grant":"#
+        case .hash: #""hash":"#
         case .id: #""id":"#
         case .municipality: #""municipality":"#
         case .name: #""name":"#
@@ -521,5 +548,40 @@ extension FieldKey {
     }
 
     /// The name's UTF-8 bytes.
-    var name: [UInt8] { Array(UnsafeBufferPointer(start: quotedName.utf8Start + 1, count: quotedName.utf8CodeUnitCount - 3)) }
+    var utf8: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: quotedName.utf8Start + 1, count: quotedName.utf8CodeUnitCount - 3)
+    }
+
+    var name: [UInt8] { Array(utf8) }
+
+    /// The name, for messages.
+    var text: String { String(decoding: utf8, as: UTF8.self) }
+
+    /// This key's bit in a mask of keys.
+    var bit: UInt64 { 1 << rawValue }
+
+    /// The key named `name`, found without making a String.
+    static func named(_ name: UnsafeBufferPointer<UInt8>) -> FieldKey? {
+        guard name.count < byLength.count else { return nil }
+        let words = Self.words(name)
+        for entry in byLength[name.count] where entry.words == words { return entry.key }
+        return nil
+    }
+
+    /// A name of up to 16 bytes as two words, zero-padded: compared in two instructions.
+    private static func words(_ name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(name)) }
+        return words
+    }
+
+    /// The keys by the length of their names (none is longer than 16 bytes).
+    private static let byLength: [[(words: (UInt64, UInt64), key: FieldKey)]] = {
+        var table = [[(words: (UInt64, UInt64), key: FieldKey)]](repeating: [], count: allCases.map(\.utf8.count).max()! + 1)
+        for key in allCases {
+            precondition(key.utf8.count <= 16, "a field name fits in two words")
+            table[key.utf8.count].append((words(key.utf8), key))
+        }
+        return table
+    }()
 }

@@ -30,12 +30,16 @@ struct DecodeBenchmark {
                 sink &+= try Event.decode(value, today: today).canonical(seq: UInt64(i + 1), recorded: 1_700_000_000_000).count
             }
         }
+        let texts = lines.map { String(decoding: $0, as: UTF8.self) }
+        let direct = try seconds {
+            for text in texts { sink &+= try Event.decode(json: text, today: today).occurred.ordinal > 0 ? 1 : 0 }
+        }
         let events = try lines.map { line in try Event.decode(line.withUnsafeBufferPointer { try JSONParser.parse($0) }, today: today) }
         let writeOnly = try seconds { for event in events { sink &+= event.json.utf8.count } }
         print("write canonical (event.json) only: \(String(format: "%.2f µs", writeOnly / Double(events.count) * 1e6))")
         let parallel = try seconds { sink &+= try Store.decodeLines(data, today: today).count }
         func perEvent(_ time: Double) -> String { String(format: "%.2f µs", time / Double(lines.count) * 1e6) }
-        print("decode, one thread, per event: parse \(perEvent(parse)); + validate into Event \(perEvent(decode)); + canonical JSON \(perEvent(canonical))")
+        print("decode, one thread, per event: parse \(perEvent(parse)); + validate into Event \(perEvent(decode)); + canonical JSON \(perEvent(canonical)); bytes into Event without a JSON tree \(perEvent(direct))")
         print("decode: Store.decodeLines on \(ProcessInfo.processInfo.activeProcessorCount) cores: \(perEvent(parallel)) wall per event (checksum \(sink % 10))")
     }
 }

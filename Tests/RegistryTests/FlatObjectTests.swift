@@ -1,0 +1,116 @@
+import EventLog
+import Testing
+@testable import Registry
+
+/// The fast path of decoding (`FlatObject`) against the full parser: whatever it scans, it must
+/// decode to the same event or the same error, and whatever it does not scan falls back.
+@Suite("Flat objects")
+struct FlatObjectTests {
+    static let today = Day(year: 2026, month: 11, day: 29)!
+
+    /// Lines of every type, with the shapes an import meets.
+    static let lines = [
+        #"{"type":"navet.visit","occurred":"2013-09-12","municipality":"Borås","school":"Sjöbo","pupils":24,"teachers":2}"#,
+        #" { "type" : "navet.visit" , "occurred":"2013-09-12","organisation":"HB","pupils":0,"teachers":1,"note":null } "#,
+        #"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":1.25,"programme":"Matematiklyftet"}"#,
+        #"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":"0.5","municipality":"1490"}"#,
+        #"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":2e0}"#,
+        #"{"type":"navet.public","occurred":"2013-09-14","children":40,"adults":22,"id":"1b4e28ba-2fa1-41d2-883f-0016d3cca427"}"#,
+        #"{"type":"navet.conference","occurred":"2013-09-14","participants":120,"name":"Kuben","by":"anna"}"#,
+        #"{"type":"navet.lecture","occurred":"2013-09-14","attendees":30,"title":"Föreläsning"}"#,
+        #"{"type":"mc.case","occurred":"2013-09-14","case":"MC-1","municipality":"Mark","service":"core","gender":"woman"}"#,
+        #"{"type":"mc.outcome","occurred":"2013-10-14","case":"MC-1","municipality":"Mark","outcome":"studies"}"#,
+        #"{"type":"grant.decision","occurred":"2013-05-02","grant":"G-1","project":"P","area":"tourism","amount_sek":150000,"decision":"approved","funding":"growth"}"#,
+        #"{"type":"membership","occurred":"2013-01-01","unit":"navet","municipality":"Borås","role":"owner","from":"2013-01-01"}"#,
+        #"{"type":"retraction","occurred":"2013-10-01","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel"}"#,
+        #"{"type":"correction","occurred":"2013-10-01","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel","replacement":{"type":"navet.public","occurred":"2013-09-14","children":4,"adults":2}}"#,
+        // Problems: an escape, an unknown or repeated key, a wrong kind, bad syntax.
+        #"{"type":"navet.visit","occurred":"2013-09-12","school":"A \"B\"","pupils":1,"teachers":1}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","colour":"red","pupils":1,"teachers":1}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"pupils":2,"teachers":1}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":[1],"teachers":1}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":true,"teachers":1}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":01,"teachers":1}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":1,"seq":3,"recorded":"x","hash":"y"}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":1,}"#,
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":1} x"#,
+        #"["navet.visit"]"#, #"{}"#, #"{"#, #""#,
+    ]
+
+    /// Decoded through the full parser only.
+    static func slowly(_ bytes: [UInt8], stored: Bool = false) -> Result<Event, InputError> {
+        Result { () throws(InputError) -> Event in
+            let parsed = bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONSyntaxError) in try JSONParser.parse(buffer) } }
+            let value: JSONValue
+            switch parsed {
+            case .success(let parsed): value = parsed
+            case .failure(let error): throw InputError(error.description)
+            }
+            guard case .object(let object) = value else { throw InputError("an event must be a JSON object, got \(value.kind)") }
+            var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
+            return try reader.event(isReplacement: false)
+        }
+    }
+
+    /// Decoded as an import does: through `FlatObject` when it scans the line.
+    static func quickly(_ bytes: [UInt8], stored: Bool = false) -> Result<Event, InputError> {
+        Result { () throws(InputError) -> Event in
+            try bytes.withUnsafeBufferPointer { buffer throws(InputError) in try Event.decode(json: buffer, today: today, stored: stored) }
+        }
+    }
+
+    static func scans(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            withUnsafeTemporaryAllocation(of: FlatObject.Member.self, capacity: FlatObject.capacity) { members in
+                FlatObject(scanning: buffer, into: members) != nil
+            }
+        }
+    }
+
+    @Test func decodesEveryLineAsTheFullParserDoes() {
+        var scanned = 0
+        for line in Self.lines {
+            let bytes = Array(line.utf8)
+            if Self.scans(bytes) { scanned += 1 }
+            #expect(Self.quickly(bytes) == Self.slowly(bytes), "\(line)")
+        }
+        // The common shapes (not the escape, the unknown and repeated keys, the array, the nested
+        // replacement or bad syntax) take the fast path.
+        #expect(scanned == 16)
+        #expect(Self.scans(Array(Self.lines[0].utf8)))
+        #expect(!Self.scans(Array(Self.lines[13].utf8)))
+    }
+
+    /// Every line with one byte changed, dropped or doubled, many times over: the same event or
+    /// the same error either way.
+    @Test func agreesWithTheFullParserOnDamagedLines() {
+        var random = SeededRandom(seed: 0x5EED)
+        let replacements = Array(#"{}[]":,\ 0-9.eE"aéx"#.utf8) + [0x00, 0x1F, 0x7F, 0xC3, 0xFF]
+        var compared = 0
+        for line in Self.lines.prefix(14) {
+            let original = Array(line.utf8)
+            for _ in 0..<300 {
+                var bytes = original
+                let at = Int(random.next() % UInt64(bytes.count))
+                switch random.next() % 3 {
+                case 0: bytes[at] = replacements[Int(random.next() % UInt64(replacements.count))]
+                case 1: bytes.remove(at: at)
+                default: bytes.insert(bytes[at], at: at)
+                }
+                #expect(Self.quickly(bytes) == Self.slowly(bytes), "\(String(decoding: bytes, as: UTF8.self))")
+                compared += 1
+            }
+        }
+        #expect(compared == 14 * 300)
+    }
+
+    /// Events read back from the log (`seq` and `recorded` present) take the fast path too.
+    @Test func readsStoredEventsAsTheFullParserDoes() throws {
+        let event = try Event.decode(json: Self.lines[0], today: Self.today)
+        let canonical = event.canonical(seq: 12, recorded: 1_391_000_000_123)
+        #expect(Self.scans(canonical))
+        #expect(try Self.quickly(canonical, stored: true).get() == event)
+        #expect(Self.quickly(canonical, stored: true) == Self.slowly(canonical, stored: true))
+        #expect(Self.quickly(canonical) == Self.slowly(canonical)) // as input: seq is refused
+    }
+}
