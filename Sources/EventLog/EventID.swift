@@ -109,8 +109,9 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Two hex digits a byte, a dash before bytes 4, 6, 8 and 10.
-    private func writeText(to buffer: UnsafeMutableRawBufferPointer) {
+    /// The 36 characters of the text form into `buffer`: two hex digits a byte, a dash before
+    /// bytes 4, 6, 8 and 10.
+    public func writeText(to buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count >= 36)
         let out = buffer.baseAddress!
         var at = 0

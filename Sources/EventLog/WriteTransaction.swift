@@ -125,6 +125,16 @@ public final class WriteTransaction: ReadTransaction {
         try put(entry.value, forKey: entry.key, in: entry.index, appendDuplicate: entry.index.spec.fixedValueSize != nil)
     }
 
+    /// Writes an `IndexEntry` given as bytes the caller lends (in bulk mode, an import, they are
+    /// never copied).
+    public func putEntry(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in index: LogIndex) throws {
+        guard isBulk else { return try put(IndexEntry(index, key: Array(key), value: Array(value))) }
+        if let size = index.spec.fixedValueSize {
+            precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
+        }
+        try write(index.dbi, key: key, value: value, flags: index.spec.fixedValueSize != nil ? MDB_APPENDDUP : 0)
+    }
+
     /// Writes the tail into the B-trees (ids and derived indexes, each in key order) and
     /// moves the watermark to the head, when the tail is long enough or `always`.
     func writeTailIfDue(always: Bool) throws {

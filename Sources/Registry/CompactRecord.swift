@@ -28,7 +28,21 @@ public struct CompactRecord: Sendable, Equatable {
 
     var bytes: [UInt8] {
         [UInt8](unsafeUninitializedCapacity: Self.size) { raw, count in
-            let out = UnsafeMutableRawBufferPointer(raw)
+            write(to: UnsafeMutableRawBufferPointer(raw))
+            count = Self.size
+        }
+    }
+
+    /// Calls `body` with the record's bytes, written on the stack.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+        return try Swift.withUnsafeMutableBytes(of: &words) { out in
+            write(to: out)
+            return try body(UnsafeRawBufferPointer(rebasing: out[..<Self.size]))
+        }
+    }
+
+    private func write(to out: UnsafeMutableRawBufferPointer) {
             out.storeBytes(of: position.bigEndian, toByteOffset: 0, as: UInt64.self)
             out.storeBytes(of: original.bigEndian, toByteOffset: 8, as: UInt64.self)
             out.storeBytes(of: origin.bigEndian, toByteOffset: 16, as: UInt64.self)
@@ -37,8 +51,6 @@ public struct CompactRecord: Sendable, Equatable {
             out.storeBytes(of: a.bigEndian, toByteOffset: 32, as: UInt32.self)
             out.storeBytes(of: b.bigEndian, toByteOffset: 36, as: UInt32.self)
             out.storeBytes(of: c.bigEndian, toByteOffset: 40, as: UInt32.self)
-            count = Self.size
-        }
     }
 
     @inline(__always)
@@ -81,7 +93,8 @@ enum OriginCode {
     static let organisationBit: UInt64 = 1 << 63
     static let unknown: UInt64 = 0
 
-    static func municipality(_ m: Municipality) -> UInt64 { UInt64(m.code)! }
+    /// The code's four digits as a number (read digit by digit: parsing a String is slower).
+    static func municipality(_ m: Municipality) -> UInt64 { m.code.utf8.reduce(0) { $0 * 10 + UInt64($1 &- 48) } }
     static func isOrganisation(_ code: UInt64) -> Bool { code & organisationBit != 0 }
 }
 

@@ -114,9 +114,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// 4 big-endian bytes whose byte order is date order: the day index key.
-    var key: [UInt8] {
-        let biased = UInt32(bitPattern: ordinal) ^ 0x8000_0000
-        return [UInt8(biased >> 24), UInt8(truncatingIfNeeded: biased >> 16), UInt8(truncatingIfNeeded: biased >> 8), UInt8(truncatingIfNeeded: biased)]
+    var key: [UInt8] { withKey { Array($0) } }
+
+    /// Calls `body` with the day index key, without an allocation.
+    func withKey<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var biased = (UInt32(bitPattern: ordinal) ^ 0x8000_0000).bigEndian
+        return try withUnsafeBytes(of: &biased, body)
     }
 
     init(key biased: UInt32) { ordinal = Int32(bitPattern: biased ^ 0x8000_0000) }

@@ -4,11 +4,17 @@ import Foundation
 extension Event {
     /// The canonical JSON of §6 for this event at `seq`, recorded at `recorded`: what the hash covers.
     public func canonical(seq: Position, recorded: Milliseconds) -> [UInt8] {
-        CanonicalTemplate(canonicalObject()).render(seq: seq, recorded: recorded)
+        CanonicalTemplate(self).render(seq: seq, recorded: recorded)
     }
 
     func canonicalObject() -> CanonicalObject {
         var object = CanonicalObject()
+        write(to: &object)
+        return object
+    }
+
+    /// Sets this event's fields in `object`.
+    func write(to object: inout CanonicalObject) {
         object.set(.`type`, type.rawValue)
         if let id { object.set(.id, id) }
         object.set(.occurred, occurred.description)
@@ -70,7 +76,6 @@ extension Event {
             object.set(.reason, c.reason)
             object.set(.replacement, c.replacement.canonicalObject())
         }
-        return object
     }
 
     /// The JSON object of this event without log fields (for display and API input).
@@ -79,14 +84,25 @@ extension Event {
 
 /// The canonical JSON of an event without `recorded` and `seq`, which only the log can give:
 /// rendered ahead (in parallel for an import), completed inside the write transaction.
-struct CanonicalTemplate: Sendable {
+struct CanonicalTemplate: Sendable, Equatable {
     /// Every field with a leading comma: those before "recorded", then those between
     /// "recorded" and "seq", then those after "seq"; `split` holds where the second and third
     /// part start.
     private let fields: [UInt8]
     private let split: (Int, Int)
 
-    init(_ object: borrowing CanonicalObject) {
+    init(fields: [UInt8], split: (Int, Int)) {
+        self.fields = fields
+        self.split = split
+    }
+
+    static func == (a: CanonicalTemplate, b: CanonicalTemplate) -> Bool {
+        a.fields == b.fields && a.split == b.split
+    }
+
+    init(_ event: Event) {
+        var object = CanonicalObject()
+        event.write(to: &object)
         (fields, split) = object.fields(splittingAfter: .recorded, and: .seq)
     }
 
@@ -103,39 +119,34 @@ struct CanonicalTemplate: Sendable {
         while seqDigits < 20, seq >= Self.powersOfTen[seqDigits] { seqDigits += 1 }
         // Each part of `fields` starts with a comma: the one that would follow "{" is left out.
         let size = 1 + split.0 + recordedField.count + (split.1 - split.0)
-            + Self.seqKey.count + seqDigits + (fields.count - split.1) + 1
+            + 7 + seqDigits + (fields.count - split.1) + 1 // 7: `,"seq":`
         return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var out = UnsafeMutableRawPointer(buffer.baseAddress!)
-            func put(_ bytes: UnsafeRawBufferPointer) {
-                out.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-                out += bytes.count
-            }
+            var out = ByteCursor(buffer.baseAddress!)
             fields.withUnsafeBytes { fields in
-                out.storeBytes(of: UInt8(ascii: "{"), as: UInt8.self); out += 1
+                out.put(UInt8(ascii: "{"))
                 if split.0 > 0 {
-                    put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
-                    out.storeBytes(of: UInt8(ascii: ","), as: UInt8.self); out += 1
+                    out.put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
+                    out.put(UInt8(ascii: ","))
                 }
-                recordedField.withUnsafeBytes(put)
-                put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
-                Self.seqKey.withUnsafeBytes(put)
+                recordedField.withUnsafeBytes { out.put($0) }
+                out.put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
+                out.put(#","seq":"#)
                 var value = seq
                 for i in stride(from: seqDigits - 1, through: 0, by: -1) {
-                    out.storeBytes(of: UInt8(truncatingIfNeeded: value % 10) + 48, toByteOffset: i, as: UInt8.self)
+                    out.position[i] = UInt8(truncatingIfNeeded: value % 10) + 48
                     value /= 10
                 }
-                out += seqDigits
-                put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
-                out.storeBytes(of: UInt8(ascii: "}"), as: UInt8.self); out += 1
+                out.skip(seqDigits)
+                out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
+                out.put(UInt8(ascii: "}"))
             }
-            count = out - UnsafeMutableRawPointer(buffer.baseAddress!)
+            count = out.position - buffer.baseAddress!
             precondition(count == size, "the rendered size was worked out beforehand")
         }
     }
 
     /// 10⁰ … 10¹⁹: a position has at most 20 digits.
     private static let powersOfTen: [UInt64] = (0..<20).map { (0..<$0).reduce(1) { n, _ in n * 10 } }
-    private static let seqKey: [UInt8] = Array(#","seq":"#.utf8)
 }
 
 extension Origin {

@@ -26,18 +26,26 @@ extension Event {
     /// Decodes one JSON text: an object of the common shape straight from its bytes (see
     /// `FlatObject`), any other through `JSONParser`. `stored`: read back from the log.
     static func decode(json bytes: UnsafeBufferPointer<UInt8>, today: Day, stored: Bool = false) throws(InputError) -> Event {
+        try decode(json: bytes, today: today, stored: stored) { event, _ in event }
+    }
+
+    /// Decodes one JSON text and hands the event to `finish` with the flat object it was read
+    /// from, if any, which is valid only until `finish` returns.
+    static func decode<T>(
+        json bytes: UnsafeBufferPointer<UInt8>, today: Day, stored: Bool = false, _ finish: (Event, FlatObject?) -> T
+    ) throws(InputError) -> T {
         let flat = try withUnsafeTemporaryAllocation(of: FlatObject.Member.self, capacity: FlatObject.capacity) {
-            (members) throws(InputError) -> Event? in
+            (members) throws(InputError) -> T? in
             guard let object = FlatObject(scanning: bytes, into: members) else { return nil }
             var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
-            return try reader.event(isReplacement: false)
+            return finish(try reader.event(isReplacement: false), object)
         }
         if let flat { return flat }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw InputError(error.description) }
         guard case .object(let object) = value else { throw InputError("an event must be a JSON object, got \(value.kind)") }
         var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
-        return try reader.event(isReplacement: false)
+        return finish(try reader.event(isReplacement: false), nil)
     }
 }
 

@@ -1,3 +1,5 @@
+import EventLog
+
 /// One JSON object of the common shape, scanned in place: every key is a field name of the
 /// event format, and every value is a string without escapes, a number, a boolean or null.
 /// Decoding such an object builds no `JSONValue` tree, which an import would otherwise build
@@ -106,4 +108,151 @@ extension Array: EventFields where Element == (key: String, value: JSONValue) {
     }
 
     func key(at index: Int) -> String { self[index].key }
+}
+
+extension FlatObject {
+    /// The canonical template of `event`, which was decoded from this object, copied from the
+    /// object's own text: a string without escapes, or a whole number not below zero, is its
+    /// own canonical JSON. The fields whose canonical text can differ from what was typed (the
+    /// id, which may have been given to the event since; the municipality, typed by name; the
+    /// days) are written from the event. Nil for a member of another shape: the caller then
+    /// writes the template from the event alone, as `CanonicalTemplate(event)` does, which
+    /// debug builds check this against.
+    func canonicalTemplate(of event: Event) -> CanonicalTemplate? {
+        var memberOf = InlineArray<48, Int8>(repeating: -1)
+        var keys = FieldKey.id.bit
+        var size = 0
+        for i in 0..<count {
+            let member = members[i]
+            let key = member.key
+            let typed = Int(member.end - member.start)
+            switch (key.canonicalValue, member.kind) {
+            case (_, .null): continue
+            case (.asTyped, .string): size += typed
+            case (.wholeNumber, .number) where bytes[Int(member.start)] != UInt8(ascii: "-"): size += typed
+            case (.fromEvent, _): continue
+            default: return nil
+            }
+            memberOf[key.rawValue] = Int8(i)
+            keys |= key.bit
+            size += 1 + key.quotedName.utf8CodeUnitCount
+        }
+        // The fields written from the event.
+        let municipality: String?
+        if case .municipality(let m) = event.fact.recordOrigin { municipality = m.code } else { municipality = nil }
+        var days: String?, target: EventID?
+        switch event.fact {
+        case .training(let t): days = t.days.description
+        case .retraction(let r): target = r.target
+        case .correction: return nil
+        default: break
+        }
+        guard let id = event.id else { return nil }
+        size += 1 + FieldKey.id.quotedName.utf8CodeUnitCount + 38
+        if let municipality {
+            keys |= FieldKey.municipality.bit
+            size += 1 + FieldKey.municipality.quotedName.utf8CodeUnitCount + municipality.utf8.count + 2
+        }
+        if let days {
+            keys |= FieldKey.days.bit
+            size += 1 + FieldKey.days.quotedName.utf8CodeUnitCount + days.utf8.count + 2
+        }
+        if target != nil {
+            keys |= FieldKey.target.bit
+            size += 1 + FieldKey.target.quotedName.utf8CodeUnitCount + 38
+        }
+        var split = (size, size)
+        let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+            var out = ByteCursor(buffer.baseAddress!)
+            var remaining = keys
+            while remaining != 0 {
+                let key = FieldKey(rawValue: remaining.trailingZeroBitCount)!
+                remaining &= remaining - 1
+                let offset = out.position - buffer.baseAddress!
+                if split.0 == size, key.rawValue > FieldKey.recorded.rawValue { split.0 = offset }
+                if split.1 == size, key.rawValue > FieldKey.seq.rawValue { split.1 = offset }
+                out.put(UInt8(ascii: ","))
+                out.put(key.quotedName)
+                switch key {
+                case .id: out.putQuoted(id)
+                case .target: out.putQuoted(target!)
+                case .municipality: out.putQuoted(municipality!)
+                case .days: out.putQuoted(days!)
+                default:
+                    let member = members[Int(memberOf[key.rawValue])]
+                    out.put(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[Int(member.start)..<Int(member.end)])))
+                }
+            }
+            written = out.position - buffer.baseAddress!
+            precondition(written == size, "the template's size was worked out beforehand")
+        }
+        let template = CanonicalTemplate(fields: fields, split: split)
+        assert(template == CanonicalTemplate(event), "a template copied from the input is the event's own")
+        return template
+    }
+}
+
+extension FieldKey {
+    /// How the canonical JSON writes a field's value, against how it was typed.
+    enum CanonicalValue {
+        /// As typed: a string (without escapes) or a whole number (not below zero).
+        case asTyped, wholeNumber
+        /// As the event holds it, which can differ from what was typed.
+        case fromEvent
+        /// Not in an input event's template.
+        case none
+    }
+
+    var canonicalValue: CanonicalValue {
+        switch self {
+        case .applicant, .area, .by, .`case`, .decision, .`from`, .funding, .gender, .grant, .name, .note, .occurred,
+             .organisation, .outcome, .programme, .project, .reason, .role, .school, .service, .theme, .title, .`to`,
+             .`type`, .unit:
+            .asTyped
+        case .adults, .amountSek, .attendees, .children, .participants, .pupils, .teachers: .wholeNumber
+        case .days, .id, .municipality, .target: .fromEvent
+        case .hash, .recorded, .replacement, .seq: .none
+        }
+    }
+}
+
+/// Writes bytes into memory reserved for them beforehand.
+struct ByteCursor {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+
+    init(_ start: UnsafeMutablePointer<UInt8>) { position = start }
+
+    mutating func put(_ byte: UInt8) {
+        position.pointee = byte
+        position += 1
+    }
+
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        UnsafeMutableRawPointer(position).copyMemory(from: source, byteCount: bytes.count)
+        position += bytes.count
+    }
+
+    mutating func put(_ text: StaticString) {
+        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// Moves past `count` bytes written through `position`.
+    mutating func skip(_ count: Int) { position += count }
+
+    /// A string that needs no escape (a code, a number of days), in quotes.
+    mutating func putQuoted(_ text: String) {
+        put(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+        put(UInt8(ascii: "\""))
+    }
+
+    /// An id's 36 characters, in quotes.
+    mutating func putQuoted(_ id: EventID) {
+        put(UInt8(ascii: "\""))
+        id.writeText(to: UnsafeMutableRawBufferPointer(start: position, count: 36))
+        position += 36
+        put(UInt8(ascii: "\""))
+    }
 }

@@ -35,7 +35,7 @@ extension Store {
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         // Line order gives fresh ids that increase through the file.
         func decoding() -> DecodingPipeline<PreparedEvent> {
-            DecodingPipeline(data, today: today) { event, index in PreparedEvent(event, freshID: { ids.id(index) }) }
+            DecodingPipeline(data, today: today) { event, flat, index in PreparedEvent(event, flat: flat, freshID: { ids.id(index) }) }
         }
         var pipeline = decoding()
         defer { pipeline.cancel() }
@@ -99,14 +99,17 @@ extension Store {
         return lines
     }
 
-    /// Decodes one line (without its newline): nil for a blank one.
-    static func decodeLine(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, today: Day) throws(InputError) -> Event? {
+    /// Decodes one line (without its newline), handing the event and the flat object it was
+    /// read from, if any, to `finish`: nil for a blank line.
+    static func decodeLine<T>(
+        _ bytes: UnsafeBufferPointer<UInt8>, number: Int, today: Day, _ finish: (Event, FlatObject?) -> T
+    ) throws(InputError) -> T? {
         var line = 0..<bytes.count
         while let last = line.last, bytes[last] == 0x0D || bytes[last] == 0x20 || bytes[last] == 0x09 { line = line.dropLast() }
         while let first = line.first, bytes[first] == 0x20 || bytes[first] == 0x09 { line = line.dropFirst() }
         if line.isEmpty { return nil }
         do throws(InputError) {
-            return try Event.decode(json: UnsafeBufferPointer(rebasing: bytes[line]), today: today)
+            return try Event.decode(json: UnsafeBufferPointer(rebasing: bytes[line]), today: today, finish)
         } catch {
             throw error.at(line: number)
         }
@@ -115,7 +118,7 @@ extension Store {
     /// Decodes every non-blank line; the first bad line (by number) is the error.
     public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         guard try isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
-        let pipeline = DecodingPipeline(data, today: today) { event, _ in event }
+        let pipeline = DecodingPipeline(data, today: today) { event, _, _ in event }
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
         events.reserveCapacity(pipeline.lineCount)
@@ -137,8 +140,9 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     private let data: [UInt8]
     private let lines: [Range<Int>]
     private let today: Day
-    /// Makes the output of an event decoded from the line at this index (0-based).
-    private let make: @Sendable (Event, Int) -> Output
+    /// Makes the output of an event decoded from the line at this index (0-based), given the
+    /// flat object it was read from, if any.
+    private let make: @Sendable (Event, FlatObject?, Int) -> Output
     private let condition = NSCondition()
     private enum Slot {
         case pending
@@ -155,7 +159,7 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     /// Whether a chunk was handed out.
     private(set) var started = false
 
-    init(_ data: [UInt8], today: Day, make: @escaping @Sendable (Event, Int) -> Output) {
+    init(_ data: [UInt8], today: Day, make: @escaping @Sendable (Event, FlatObject?, Int) -> Output) {
         self.data = data
         self.today = today
         self.make = make
@@ -219,8 +223,9 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
             events.reserveCapacity(Self.chunkSize)
             try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
                 for i in (chunk * Self.chunkSize)..<min(lines.count, (chunk + 1) * Self.chunkSize) {
-                    guard let event = try Store.decodeLine(UnsafeBufferPointer(rebasing: bytes[lines[i]]), number: i + 1, today: today) else { continue }
-                    events.append((i + 1, make(event, i)))
+                    let line = UnsafeBufferPointer(rebasing: bytes[lines[i]])
+                    guard let output = try Store.decodeLine(line, number: i + 1, today: today, { make($0, $1, i) }) else { continue }
+                    events.append((i + 1, output))
                 }
             }
             return events

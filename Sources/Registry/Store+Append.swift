@@ -31,18 +31,23 @@ struct PreparedEvent: Sendable {
     let template: CanonicalTemplate
     /// The id was generated here, so it cannot be in the log yet.
     let isFresh: Bool
+    /// The event's one index entry, made ahead when it needs nothing from the log (see
+    /// `Store.standaloneRecord`).
+    let record: CompactRecord?
 
     init(_ event: Event, random: inout SecureRandom, now: Milliseconds = Timestamp.now()) {
         self.init(event, freshID: { EventID.timeOrdered(milliseconds: now, using: &random) })
     }
 
-    /// `freshID` gives the id of an event that has none.
-    init(_ event: Event, freshID: () -> EventID) {
+    /// `freshID` gives the id of an event that has none; `flat` is the object it was read from,
+    /// if it had the common shape (its template is then copied from the input).
+    init(_ event: Event, flat: FlatObject? = nil, freshID: () -> EventID) {
         var event = event
         isFresh = event.id == nil
         if isFresh { event.id = freshID() }
         self.event = event
-        template = CanonicalTemplate(event.canonicalObject())
+        template = flat?.canonicalTemplate(of: event) ?? CanonicalTemplate(event)
+        record = Store.standaloneRecord(for: event)
     }
 
     /// Prepares a batch, on all cores when it is large (an import). Fresh ids increase
@@ -126,12 +131,17 @@ extension Store {
         // rejected event leaves the transaction as it was (the group commit relies on it).
         try validate(event, in: txn, context: &context)
         let position = try txn.head().position + 1
-        let entries = try indexEntries(for: event, at: position, in: txn)
+        let entries = prepared.record == nil ? try indexEntries(for: event, at: position, in: txn) : []
         let (stored, _) = try txn.append(id: id, fresh: true) { seq, recorded in
             if context.recorded?.time != recorded { context.recorded = (recorded, CanonicalTemplate.recordedField(recorded)) }
             return prepared.template.render(seq: seq, recorded: recorded, recordedField: context.recorded?.field)
         }
         precondition(stored.position == position, "the position an event's entries were made for")
+        if var record = prepared.record {
+            record.position = position
+            record.original = position
+            try event.occurred.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: day) } }
+        }
         for entry in entries { try txn.put(entry) }
         if event.touchesMembership { context.memberships = nil }
         return Appended(storedEvent: stored, event: event, isNew: true)

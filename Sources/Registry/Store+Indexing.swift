@@ -72,40 +72,58 @@ extension Store {
         for event: Event, position: Position, original: Position, originalDay: Day, flags: UInt8,
         in txn: ReadTransaction, entries: inout [IndexEntry]
     ) throws -> CompactRecord {
-        var record = CompactRecord(position: position, original: original, origin: OriginCode.unknown, originalDay: originalDay, type: event.type, flags: flags)
-        func origin(_ origin: Origin) throws -> UInt64 {
-            switch origin {
-            case .unknown: return OriginCode.unknown
-            case .municipality(let m): return OriginCode.municipality(m)
-            case .organisation(let name): return try organisationCode(name, at: position, in: txn, entries: &entries)
-            }
+        let origin: UInt64
+        switch event.fact.recordOrigin {
+        case .unknown: origin = OriginCode.unknown
+        case .municipality(let m): origin = OriginCode.municipality(m)
+        case .organisation(let name): origin = try organisationCode(name, at: position, in: txn, entries: &entries)
         }
+        return Self.record(for: event, position: position, original: original, originalDay: originalDay, flags: flags, origin: origin)
+    }
+
+    /// The record of an event whose only index entry is the record under its day, when the
+    /// record needs nothing from the log (no organisation to look up): made ahead, on a
+    /// decoding thread, with position 0 for the append to fill in. Nil for any other event.
+    static func standaloneRecord(for event: Event) -> CompactRecord? {
+        switch event.fact {
+        case .retraction, .correction, .membership, .mcCase: return nil
+        default: break
+        }
+        let origin: UInt64
+        switch event.fact.recordOrigin {
+        case .unknown: origin = OriginCode.unknown
+        case .municipality(let m): origin = OriginCode.municipality(m)
+        case .organisation: return nil
+        }
+        return record(for: event, position: 0, original: 0, originalDay: event.occurred, flags: 0, origin: origin)
+    }
+
+    private static func record(
+        for event: Event, position: Position, original: Position, originalDay: Day, flags: UInt8, origin: UInt64
+    ) -> CompactRecord {
+        var record = CompactRecord(position: position, original: original, origin: origin, originalDay: originalDay, type: event.type, flags: flags)
         switch event.fact {
         case .visit(let v):
-            record.origin = try origin(v.origin); record.a = UInt32(v.pupils); record.b = UInt32(v.teachers)
+            record.a = UInt32(v.pupils); record.b = UInt32(v.teachers)
         case .training(let t):
-            record.origin = try origin(t.origin); record.a = UInt32(t.participants); record.b = UInt32(t.days.quarters)
+            record.a = UInt32(t.participants); record.b = UInt32(t.days.quarters)
         case .publicVisit(let p):
-            record.origin = try origin(p.origin); record.a = UInt32(p.children); record.b = UInt32(p.adults)
+            record.a = UInt32(p.children); record.b = UInt32(p.adults)
         case .conference(let c):
-            record.origin = try origin(c.origin); record.a = UInt32(c.participants)
+            record.a = UInt32(c.participants)
         case .lecture(let l):
-            record.origin = try origin(l.origin); record.a = UInt32(l.attendees)
+            record.a = UInt32(l.attendees)
         case .mcCase(let c):
-            record.origin = OriginCode.municipality(c.municipality)
             record.a = UInt32(Service.allCases.firstIndex(of: c.service)!)
             record.b = c.gender.map { UInt32(Gender.allCases.firstIndex(of: $0)! + 1) } ?? 0
         case .outcome(let o):
-            record.origin = OriginCode.municipality(o.municipality)
             record.a = UInt32(Outcome.allCases.firstIndex(of: o.outcome)!)
         case .grant(let g):
-            record.origin = g.municipality.map(OriginCode.municipality) ?? OriginCode.unknown
             record.a = UInt32(g.amountSEK)
             record.b = UInt32(Area.allCases.firstIndex(of: g.area)!)
             let funding = g.funding.map { UInt32(Funding.allCases.firstIndex(of: $0)! + 1) } ?? 0
             record.c = UInt32(Decision.allCases.firstIndex(of: g.decision)!) | funding << 8
         case .membership(let m):
-            record.origin = OriginCode.municipality(m.municipality)
             record.a = UInt32(bitPattern: m.from.ordinal)
             record.b = m.to.map { UInt32(bitPattern: $0.ordinal) } ?? Self.openEnd
             record.c = UInt32(Unit.allCases.firstIndex(of: m.unit)!) | UInt32(Role.allCases.firstIndex(of: m.role)!) << 8
@@ -136,5 +154,24 @@ extension Store {
             return "?"
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Fact {
+    /// What a compact record keeps as the origin: an activity's origin, or the municipality of
+    /// a case, outcome, grant or membership.
+    var recordOrigin: Origin {
+        switch self {
+        case .visit(let v): v.origin
+        case .training(let t): t.origin
+        case .publicVisit(let p): p.origin
+        case .conference(let c): c.origin
+        case .lecture(let l): l.origin
+        case .mcCase(let c): .municipality(c.municipality)
+        case .outcome(let o): .municipality(o.municipality)
+        case .grant(let g): g.municipality.map(Origin.municipality) ?? .unknown
+        case .membership(let m): .municipality(m.municipality)
+        case .retraction, .correction: .unknown
+        }
     }
 }
