@@ -26,7 +26,7 @@ extension EventLog {
                 throw fail("expected position \(previous.position + 1)")
             }
             guard event.recorded >= previous.recorded else { throw fail("recorded time goes backwards") }
-            let hash = chainHash(previous: previous.hash, bytes: event.bytes)
+            let hash = event.bytes.withUnsafeBytes { chainHash(previous: previous.hash, bytes: $0) }
             guard hash == event.hash else { throw fail("hash does not match the event's bytes and the chain") }
             guard try txn.position(of: event.id) == position else { throw fail("id index does not point here") }
             let entries: [IndexEntry]

@@ -284,15 +284,14 @@ public final class EventLog: Sendable {
 }
 
 /// SHA-256(previous hash ‖ bytes): one link of the chain.
-func chainHash(previous: [UInt8], bytes: [UInt8]) -> [UInt8] {
+func chainHash(previous: ChainHash, bytes: UnsafeRawBufferPointer) -> ChainHash {
     var context = SHA256_CTX()
     SHA256_Init(&context)
     previous.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
-    bytes.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
-    return [UInt8](unsafeUninitializedCapacity: 32) { digest, count in
-        SHA256_Final(digest.baseAddress, &context)
-        count = 32
-    }
+    _ = SHA256_Update(&context, bytes.baseAddress, bytes.count)
+    var digest = ChainHash()
+    withUnsafeMutableBytes(of: &digest) { _ = SHA256_Final($0.baseAddress!.assumingMemoryBound(to: UInt8.self), &context) }
+    return digest
 }
 
 /// The run of transaction numbers this process committed most recently: all of `first...last`

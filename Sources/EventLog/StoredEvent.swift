@@ -9,14 +9,14 @@ public typealias Milliseconds = Int64
 public struct StoredEvent: Sendable {
     public let position: Position
     public let recorded: Milliseconds
-    public let hash: [UInt8]
+    public let hash: ChainHash
     public let id: EventID
     public let bytes: [UInt8]
 
     /// Layout of a stored value: recorded (8, big-endian) | hash (32) | id (16) | bytes.
     static let headerSize = 56
 
-    init(position: Position, recorded: Milliseconds, hash: [UInt8], id: EventID, bytes: [UInt8]) {
+    init(position: Position, recorded: Milliseconds, hash: ChainHash, id: EventID, bytes: [UInt8]) {
         self.position = position
         self.recorded = recorded
         self.hash = hash
@@ -27,40 +27,69 @@ public struct StoredEvent: Sendable {
     init(position: Position, stored: UnsafeRawBufferPointer) {
         self.position = position
         self.recorded = stored.loadBigEndian(Int64.self, at: 0)
-        self.hash = Array(stored[8..<40])
+        self.hash = ChainHash(UnsafeRawBufferPointer(rebasing: stored[8..<40]))
         self.id = EventID(bytes: UnsafeRawBufferPointer(rebasing: stored[40..<56]))
         self.bytes = Array(stored[56...])
     }
 
-    /// Writes the stored value into `value` (`headerSize + bytes.count` bytes).
-    func write(to value: UnsafeMutableRawBufferPointer) {
+    /// Writes the header of a stored value into its first `headerSize` bytes.
+    static func writeHeader(recorded: Milliseconds, hash: ChainHash, id: EventID, to value: UnsafeMutableRawBufferPointer) {
         value.storeBytes(of: UInt64(bitPattern: recorded).bigEndian, toByteOffset: 0, as: UInt64.self)
-        hash.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[8..<40]).copyMemory(from: $0) }
+        hash.write(to: UnsafeMutableRawBufferPointer(rebasing: value[8..<40]))
         value.storeBytes(of: id.high.bigEndian, toByteOffset: 40, as: UInt64.self)
         value.storeBytes(of: id.low.bigEndian, toByteOffset: 48, as: UInt64.self)
-        bytes.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: value[Self.headerSize...]).copyMemory(from: $0) }
     }
 
     /// The hash as lowercase hex.
-    public var hashHex: String { hex(hash) }
+    public var hashHex: String { hash.description }
 }
 
 /// The newest event's position, hash and recorded time (position 0 for an empty log).
 public struct Head: Equatable, Sendable {
     public let position: Position
-    public let hash: [UInt8]
+    public let hash: ChainHash
     public let recorded: Milliseconds
 
-    public static let empty = Head(position: 0, hash: [UInt8](repeating: 0, count: 32), recorded: 0)
+    public static let empty = Head(position: 0, hash: ChainHash(), recorded: 0)
 
-    init(position: Position, hash: [UInt8], recorded: Milliseconds) {
+    init(position: Position, hash: ChainHash, recorded: Milliseconds) {
         self.position = position
         self.hash = hash
         self.recorded = recorded
     }
 
     /// The hash as lowercase hex.
-    public var hashHex: String { hex(hash) }
+    public var hashHex: String { hash.description }
+}
+
+/// A SHA-256 of the hash chain (§6), held inline: appending an event allocates nothing for it.
+public struct ChainHash: Equatable, Sendable, CustomStringConvertible {
+    private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    /// All zeros: the hash before the first event.
+    public init() {}
+
+    /// The 32 bytes of `bytes`.
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == 32, "a SHA-256 has 32 bytes")
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
+    }
+
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Calls `body` with the 32 bytes.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: words, body)
+    }
+
+    func write(to destination: UnsafeMutableRawBufferPointer) {
+        withUnsafeBytes { destination.copyMemory(from: $0) }
+    }
+
+    /// Lowercase hex.
+    public var description: String { withUnsafeBytes { hex($0) } }
+
+    public static func == (a: ChainHash, b: ChainHash) -> Bool { a.words == b.words }
 }
 
 /// Lowercase hex of some bytes.

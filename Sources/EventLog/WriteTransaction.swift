@@ -69,10 +69,36 @@ public final class WriteTransaction: ReadTransaction {
     public func append(
         id: EventID, fresh: Bool = false, render: (Position, Milliseconds) throws -> [UInt8]
     ) throws -> (event: StoredEvent, isNew: Bool) {
-        // A fresh id skips the id index, but not the tail (a dictionary look-up).
-        if let existing = fresh ? try tail().ids[id] : try position(of: id), let event = try event(at: existing) {
-            return (event, false)
+        if let existing = try existing(id, fresh: fresh) { return (existing, false) }
+        let bytes = try render(currentHead.position + 1, recorded)
+        let head = try appendNew(id: id, byteCount: bytes.count) { value in
+            bytes.withUnsafeBytes { value.copyMemory(from: $0) }
         }
+        return (StoredEvent(position: head.position, recorded: recorded, hash: head.hash, id: id, bytes: bytes), true)
+    }
+
+    /// Appends one event as `append(id:fresh:render:)` does, but writes its bytes straight into
+    /// the log's page: `byteCount` tells how many the event at a position has, and `write`
+    /// writes them there. Nothing is copied or kept. Returns the new head, or nil for an id
+    /// already in the log.
+    public func append(
+        id: EventID, fresh: Bool = false, byteCount: (Position, Milliseconds) -> Int,
+        write: (Position, Milliseconds, UnsafeMutableRawBufferPointer) -> Void
+    ) throws -> Head? {
+        if try existing(id, fresh: fresh) != nil { return nil }
+        let position = currentHead.position + 1, recorded = self.recorded
+        return try appendNew(id: id, byteCount: byteCount(position, recorded)) { write(position, recorded, $0) }
+    }
+
+    /// The stored event with this id, if any (a fresh id is only looked for in the tail, a
+    /// dictionary look-up).
+    private func existing(_ id: EventID, fresh: Bool) throws -> StoredEvent? {
+        guard let position = fresh ? try tail().ids[id] : try position(of: id) else { return nil }
+        return try event(at: position)
+    }
+
+    /// Appends an event with a new id at the next position; `write` fills its bytes.
+    private func appendNew(id: EventID, byteCount: Int, write: (UnsafeMutableRawBufferPointer) -> Void) throws -> Head {
         let position = currentHead.position + 1
         if isBulk {
             // First: a duplicate id is refused before anything of the event is written.
@@ -80,26 +106,28 @@ public final class WriteTransaction: ReadTransaction {
             try writeID(id, at: position, append: isGreatest)
             if isGreatest { greatestID = id }
         }
-        let bytes = try render(position, recorded)
-        let hash = chainHash(previous: currentHead.hash, bytes: bytes)
-        let event = StoredEvent(position: position, recorded: recorded, hash: hash, id: id, bytes: bytes)
         var key = LogKey(position)
+        var hash = ChainHash()
+        let previous = currentHead.hash, recorded = self.recorded
         try withUnsafeBytes(of: &key) { key in
-            // The value is written straight into the page LMDB reserves for it.
-            try write(databases.log, key: key, reserving: StoredEvent.headerSize + bytes.count, flags: MDB_APPEND) { value in
-                event.write(to: value)
+            // The value is written straight into the page LMDB reserves for it, and hashed there.
+            try self.write(databases.log, key: key, reserving: StoredEvent.headerSize + byteCount, flags: MDB_APPEND) { value in
+                let bytes = UnsafeMutableRawBufferPointer(rebasing: value[StoredEvent.headerSize...])
+                write(bytes)
+                hash = chainHash(previous: previous, bytes: UnsafeRawBufferPointer(bytes))
+                StoredEvent.writeHeader(recorded: recorded, hash: hash, id: id, to: value)
             }
         }
         currentHead = Head(position: position, hash: hash, recorded: recorded)
         if isBulk {
             builtTail!.moveWatermark(to: position)
-            return (event, true)
+        } else {
+            // The id and the entries the caller puts next wait in the tail.
+            builtTail!.add(TailEvent(position: position, id: id, entries: []))
+            unwritten += 1
+            if unwritten >= Self.tailToWriteAtOnce { try writeTail() }
         }
-        // The id and the entries the caller puts next wait in the tail.
-        builtTail!.add(TailEvent(position: position, id: id, entries: []))
-        unwritten += 1
-        if unwritten >= Self.tailToWriteAtOnce { try writeTail() }
-        return (event, true)
+        return currentHead
     }
 
     /// Writes an entry into a secondary index. `appendDuplicate` promises the value sorts after

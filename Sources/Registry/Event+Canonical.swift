@@ -112,37 +112,56 @@ struct CanonicalTemplate: Sendable, Equatable {
     }
 
     /// The canonical JSON; `recordedField` may be passed in when many events share one time.
-    /// Written in one allocation of the exact size: this runs on the appending thread.
     func render(seq: Position, recorded: Milliseconds, recordedField: [UInt8]? = nil) -> [UInt8] {
         let recordedField = recordedField ?? Self.recordedField(recorded)
-        var seqDigits = 1
-        while seqDigits < 20, seq >= Self.powersOfTen[seqDigits] { seqDigits += 1 }
-        // Each part of `fields` starts with a comma: the one that would follow "{" is left out.
-        let size = 1 + split.0 + recordedField.count + (split.1 - split.0)
-            + 7 + seqDigits + (fields.count - split.1) + 1 // 7: `,"seq":`
-        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            var out = ByteCursor(buffer.baseAddress!)
-            fields.withUnsafeBytes { fields in
-                out.put(UInt8(ascii: "{"))
-                if split.0 > 0 {
-                    out.put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
-                    out.put(UInt8(ascii: ","))
-                }
-                recordedField.withUnsafeBytes { out.put($0) }
-                out.put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
-                out.put(#","seq":"#)
-                var value = seq
-                for i in stride(from: seqDigits - 1, through: 0, by: -1) {
-                    out.position[i] = UInt8(truncatingIfNeeded: value % 10) + 48
-                    value /= 10
-                }
-                out.skip(seqDigits)
-                out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
-                out.put(UInt8(ascii: "}"))
-            }
-            count = out.position - buffer.baseAddress!
-            precondition(count == size, "the rendered size was worked out beforehand")
+        let count = renderedCount(seq: seq, recordedField: recordedField)
+        return [UInt8](unsafeUninitializedCapacity: count) { buffer, written in
+            render(seq: seq, recordedField: recordedField, into: UnsafeMutableRawBufferPointer(buffer))
+            written = count
         }
+    }
+
+    /// How many bytes the canonical JSON at `seq` has.
+    func renderedCount(seq: Position, recordedField: [UInt8]) -> Int {
+        // Each part of `fields` starts with a comma: the one that would follow "{" is left out.
+        1 + split.0 + recordedField.count + (split.1 - split.0) + Self.seqKey.utf8CodeUnitCount + Self.digits(seq)
+            + (fields.count - split.1) + 1
+    }
+
+    /// Writes the canonical JSON at `seq` into `buffer`, of `renderedCount` bytes (on the
+    /// appending thread, straight into the log's page).
+    func render(seq: Position, recordedField: [UInt8], into buffer: UnsafeMutableRawBufferPointer) {
+        let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var out = ByteCursor(start)
+        fields.withUnsafeBytes { fields in
+            out.put(UInt8(ascii: "{"))
+            if split.0 > 0 {
+                out.put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
+                out.put(UInt8(ascii: ","))
+            }
+            recordedField.withUnsafeBytes { out.put($0) }
+            out.put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
+            out.put(Self.seqKey)
+            let digits = Self.digits(seq)
+            var value = seq
+            for i in stride(from: digits - 1, through: 0, by: -1) {
+                out.position[i] = UInt8(truncatingIfNeeded: value % 10) + 48
+                value /= 10
+            }
+            out.skip(digits)
+            out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
+            out.put(UInt8(ascii: "}"))
+        }
+        precondition(out.position - start == buffer.count, "the rendered size was worked out beforehand")
+    }
+
+    private static let seqKey: StaticString = #","seq":"#
+
+    /// The number of decimal digits of `value`.
+    private static func digits(_ value: UInt64) -> Int {
+        var digits = 1
+        while digits < 20, value >= powersOfTen[digits] { digits += 1 }
+        return digits
     }
 
     /// 10⁰ … 10¹⁹: a position has at most 20 digits.

@@ -5,22 +5,35 @@ import EventLog
 /// (false for a repeat of an id already in the log).
 public struct Appended: Sendable {
     public let isNew: Bool
-    let stored: StoredEvent
-    private let known: Event?
+    private let stored: Stored
 
-    init(storedEvent: StoredEvent, event: Event?, isNew: Bool) {
-        stored = storedEvent
-        known = event
-        self.isNew = isNew
+    private enum Stored {
+        /// Already in the log.
+        case existing(StoredEvent)
+        /// Appended now: its canonical JSON is rendered again when asked for (an import only counts).
+        case new(Head, PreparedEvent)
     }
 
-    /// The event as stored (decoded lazily: an import only counts).
+    init(existing: StoredEvent) {
+        isNew = false
+        stored = .existing(existing)
+    }
+
+    init(new head: Head, _ prepared: PreparedEvent) {
+        isNew = true
+        stored = .new(head, prepared)
+    }
+
+    /// The event as stored.
     public var event: RecordedEvent {
-        if let known {
-            return RecordedEvent(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: known, canonical: stored.bytes)
+        switch stored {
+        case .new(let head, let prepared):
+            let canonical = prepared.template.render(seq: head.position, recorded: head.recorded)
+            return RecordedEvent(seq: head.position, recorded: head.recorded, hash: head.hashHex, event: prepared.event, canonical: canonical)
+        case .existing(let stored):
+            // The log only holds events that decoded once; failing here would mean a corrupt store.
+            return try! RecordedEvent(stored)
         }
-        // The log only holds events that decoded once; failing here would mean a corrupt store.
-        return try! RecordedEvent(stored)
     }
 }
 
@@ -125,18 +138,23 @@ extension Store {
     func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
         let event = prepared.event, id = event.id!
         if !prepared.isFresh, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
-            return Appended(storedEvent: stored, event: nil, isNew: false)
+            return Appended(existing: stored)
         }
         // Every rule is checked, and every entry worked out, before anything is written: a
         // rejected event leaves the transaction as it was (the group commit relies on it).
         try validate(event, in: txn, context: &context)
         let position = try txn.head().position + 1
         let entries = prepared.record == nil ? try indexEntries(for: event, at: position, in: txn) : []
-        let (stored, _) = try txn.append(id: id, fresh: true) { seq, recorded in
-            if context.recorded?.time != recorded { context.recorded = (recorded, CanonicalTemplate.recordedField(recorded)) }
-            return prepared.template.render(seq: seq, recorded: recorded, recordedField: context.recorded?.field)
+        if context.recorded?.time != txn.recorded {
+            context.recorded = (txn.recorded, CanonicalTemplate.recordedField(txn.recorded))
         }
-        precondition(stored.position == position, "the position an event's entries were made for")
+        let recordedField = context.recorded!.field
+        // The canonical JSON is rendered straight into the log's page.
+        guard let head = try txn.append(
+            id: id, fresh: true, byteCount: { seq, _ in prepared.template.renderedCount(seq: seq, recordedField: recordedField) },
+            write: { seq, _, bytes in prepared.template.render(seq: seq, recordedField: recordedField, into: bytes) })
+        else { preconditionFailure("a fresh or looked-up id is not in the log") }
+        precondition(head.position == position, "the position an event's entries were made for")
         if var record = prepared.record {
             record.position = position
             record.original = position
@@ -144,7 +162,7 @@ extension Store {
         }
         for entry in entries { try txn.put(entry) }
         if event.touchesMembership { context.memberships = nil }
-        return Appended(storedEvent: stored, event: event, isNew: true)
+        return Appended(new: head, prepared)
     }
 
     private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "") throws {
