@@ -91,7 +91,7 @@ struct FieldReader<Object: EventFields> {
 
     mutating func event(isReplacement: Bool) throws(InputError) -> Event {
         guard let typeText = try string(.`type`, required: true, maxLength: 40) else { preconditionFailure() }
-        guard let type = EventType.named[typeText] else {
+        guard let type = EventType.named(typeText) else {
             throw error(.`type`, "unknown event type \"\(typeText)\"; expected one of \(EventType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         // An event read back from the log has its position and recorded time; never its hash.

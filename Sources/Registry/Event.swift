@@ -14,8 +14,12 @@ public enum EventType: String, CaseIterable, Sendable {
     case retraction
     case correction
 
-    /// By name: quicker than `init(rawValue:)`, which compares the names one by one.
-    static let named = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+    /// By name: compares lengths first, then the few names of that length (quicker than
+    /// hashing the name, or than `init(rawValue:)`).
+    static func named(_ name: String) -> EventType? {
+        let length = name.utf8.count
+        return inOrder.first { $0.rawValue.utf8.count == length && $0.rawValue == name }
+    }
 
     /// A small stable number for compact records.
     var code: UInt8 { UInt8(Self.inOrder.firstIndex(of: self)! + 1) }

@@ -33,13 +33,13 @@ extension Store {
         guard try Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
         var random = SecureRandom()
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
-        // Line order gives fresh ids that increase through the file.
+        // A line's offset in the file gives fresh ids that increase through the file.
         func decoding() -> DecodingPipeline<PreparedEvent> {
-            DecodingPipeline(data, today: today) { event, flat, index in PreparedEvent(event, flat: flat, freshID: { ids.id(index) }) }
+            DecodingPipeline(data, today: today) { event, flat, offset in PreparedEvent(event, flat: flat, freshID: { ids.id(offset) }) }
         }
         var pipeline = decoding()
         defer { pipeline.cancel() }
-        return try importEvents(count: pipeline.lineCount) { body in
+        return try importEvents(count: pipeline.estimatedLines) { body in
             // Chunks are let go once appended: a transaction that starts over (the map grew)
             // decodes the file again.
             if pipeline.started { pipeline.cancel(); pipeline = decoding() }
@@ -84,21 +84,6 @@ extension Store {
         return firstByte == nil || firstByte == UInt8(ascii: "{")
     }
 
-    /// The ranges of the lines of `data`, without their newline.
-    static func lineRanges(_ data: [UInt8]) -> [Range<Int>] {
-        var lines: [Range<Int>] = []
-        lines.reserveCapacity(data.count / 100)
-        var start = 0
-        data.withUnsafeBufferPointer { bytes in
-            while let newline = UnsafeBufferPointer(rebasing: bytes[start...]).firstIndex(of: 0x0A) {
-                lines.append(start..<(start + newline))
-                start += newline + 1
-            }
-        }
-        if start < data.count { lines.append(start..<data.count) }
-        return lines
-    }
-
     /// Decodes one line (without its newline), handing the event and the flat object it was
     /// read from, if any, to `finish`: nil for a blank line.
     static func decodeLine<T>(
@@ -121,7 +106,7 @@ extension Store {
         let pipeline = DecodingPipeline(data, today: today) { event, _, _ in event }
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
-        events.reserveCapacity(pipeline.lineCount)
+        events.reserveCapacity(pipeline.estimatedLines)
         for chunk in 0..<pipeline.chunkCount { events += try pipeline.take(chunk) }
         return events
     }
@@ -136,25 +121,34 @@ extension Store {
 /// while the one it needs is not ready: every core stays busy and none is shared by two busy
 /// threads.
 final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
-    static var chunkSize: Int { 4096 }
+    /// About 4000 lines of a typical import: the decoding threads find the lines themselves.
+    static var chunkBytes: Int { 1 << 19 }
     private let data: [UInt8]
-    private let lines: [Range<Int>]
+    /// Where each chunk starts: after a newline, or at 0; the last entry is the end.
+    private let starts: [Int]
     private let today: Day
-    /// Makes the output of an event decoded from the line at this index (0-based), given the
-    /// flat object it was read from, if any.
+    /// Makes the output of an event decoded from the line that starts at this byte offset,
+    /// given the flat object it was read from, if any.
     private let make: @Sendable (Event, FlatObject?, Int) -> Output
     private let condition = NSCondition()
+    /// A decoded chunk: its events with their line numbers counted from the chunk's first line
+    /// (1), how many lines it has, or the error of its first bad line (numbered the same way).
+    private typealias Decoded = Result<(events: [(line: Int, event: Output)], lines: Int), InputError>
     private enum Slot {
         case pending
-        case decoded(Result<[(line: Int, event: Output)], InputError>)
+        case decoded(Decoded)
         case taken
     }
     private var slots: [Slot]
     /// The first chunk no thread has started.
     private var nextChunk = 0
+    /// The number of the first line of the next chunk to hand out.
+    private var nextLine = 1
     private var cancelled = false
 
-    var lineCount: Int { lines.count }
+    /// At least about as many lines as `data` has: no event line is much shorter than 64
+    /// bytes. Enough to size the map ahead of the import, without a pass over the data.
+    var estimatedLines: Int { data.count / 64 + 1 }
     var chunkCount: Int { slots.count }
     /// Whether a chunk was handed out.
     private(set) var started = false
@@ -163,8 +157,18 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
         self.data = data
         self.today = today
         self.make = make
-        lines = Store.lineRanges(data)
-        slots = Array(repeating: .pending, count: (lines.count + Self.chunkSize - 1) / Self.chunkSize)
+        var starts = [0]
+        data.withUnsafeBufferPointer { bytes in
+            var at = Self.chunkBytes
+            while at < bytes.count {
+                guard let newline = UnsafeBufferPointer(rebasing: bytes[at...]).firstIndex(of: 0x0A) else { break }
+                if at + newline + 1 < bytes.count { starts.append(at + newline + 1) }
+                at = max(at + newline + 1, starts.last! + Self.chunkBytes)
+            }
+        }
+        starts.append(data.count)
+        self.starts = starts
+        slots = Array(repeating: .pending, count: data.isEmpty ? 0 : starts.count - 1)
         let workers = min(slots.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         for _ in 0..<workers {
             DispatchQueue.global().async {
@@ -183,7 +187,14 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
             case .decoded(let result):
                 slots[index] = .taken
                 started = true
-                return try result.get()
+                let first = nextLine
+                switch result {
+                case .failure(let error): throw error.at(line: first - 1 + (error.line ?? 1))
+                case .success(var chunk):
+                    nextLine += chunk.lines
+                    if first > 1 { for i in chunk.events.indices { chunk.events[i].line += first - 1 } }
+                    return chunk.events
+                }
             case .taken:
                 preconditionFailure("chunk \(index) was handed out already")
             case .pending:
@@ -218,17 +229,25 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     }
 
     private func decode(_ chunk: Int) {
-        let result = Result { () throws(InputError) in
+        let result = Decoded { () throws(InputError) in
             var events: [(line: Int, event: Output)] = []
-            events.reserveCapacity(Self.chunkSize)
+            events.reserveCapacity((starts[chunk + 1] - starts[chunk]) / 64)
+            var lines = 0
             try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
-                for i in (chunk * Self.chunkSize)..<min(lines.count, (chunk + 1) * Self.chunkSize) {
-                    let line = UnsafeBufferPointer(rebasing: bytes[lines[i]])
-                    guard let output = try Store.decodeLine(line, number: i + 1, today: today, { make($0, $1, i) }) else { continue }
-                    events.append((i + 1, output))
+                var start = starts[chunk]
+                let end = starts[chunk + 1]
+                while start < end {
+                    let length = UnsafeBufferPointer(rebasing: bytes[start..<end]).firstIndex(of: 0x0A) ?? (end - start)
+                    lines += 1
+                    let line = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
+                    let offset = start
+                    if let output = try Store.decodeLine(line, number: lines, today: today, { make($0, $1, offset) }) {
+                        events.append((lines, output))
+                    }
+                    start += length + 1
                 }
             }
-            return events
+            return (events, lines)
         }
         condition.lock()
         slots[chunk] = .decoded(result)

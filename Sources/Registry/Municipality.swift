@@ -23,7 +23,7 @@ public struct Municipality: Hashable, Sendable {
 
     /// Finds a municipality by code or by name (case-, diacritic- and whitespace-insensitive).
     public static func lookup(_ text: String) throws(MunicipalityLookupError) -> Municipality {
-        if let m = exactIndex[text] { return m }
+        if let m = byFourDigits(text) ?? exactIndex[text] { return m }
         let input = trimmed(text)
         if !input.isEmpty, input.count <= 4, input.allSatisfy({ $0.isASCII && $0.isNumber }) {
             let code = String(repeating: "0", count: 4 - input.count) + input
@@ -49,6 +49,25 @@ public struct Municipality: Hashable, Sendable {
     }
 
     // MARK: - Indexes
+
+    /// The municipality whose code is `text`, four ASCII digits, found without hashing: an
+    /// import's lines name municipalities by code.
+    private static func byFourDigits(_ text: String) -> Municipality? {
+        guard text.utf8.count == 4 else { return nil }
+        var number = 0
+        for byte in text.utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            number = number * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return byNumber[number]
+    }
+
+    /// By code as a number, 0 to 9999.
+    private static let byNumber: [Municipality?] = {
+        var table = [Municipality?](repeating: nil, count: 10_000)
+        for m in all { table[Int(m.code)!] = m }
+        return table
+    }()
 
     /// Codes and names exactly as written: most input takes this path.
     private static let exactIndex: [String: Municipality] =

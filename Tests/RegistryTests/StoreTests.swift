@@ -132,6 +132,22 @@ struct StoreTests {
         #expect(try store.verify().position == before.position + 19_999)
     }
 
+    /// The decoding threads find the lines of their own part of the file: every event keeps
+    /// the number of its line, across parts, blank lines and CRLF endings.
+    @Test func decodedLinesKeepTheirNumbersAcrossTheDecodingChunks() throws {
+        let lines = (1...15_000).map { i in
+            i % 1000 == 0 ? "" : #"{"type":"navet.public","occurred":"2013-09-14","children":\#(i),"adults":1}"# + (i % 7 == 0 ? "\r" : "")
+        }
+        let data = Array(lines.joined(separator: "\n").utf8)
+        #expect(data.count > 2 * (1 << 19)) // at least three chunks
+        let decoded = try Store.decodeLines(data, today: .today())
+        #expect(decoded.count == 15_000 - 15)
+        for (line, event) in decoded {
+            guard case .publicVisit(let visit) = event.fact else { Issue.record("line \(line) is not a public visit"); return }
+            #expect(visit.children == line)
+        }
+    }
+
     /// Events larger than an import expects fill the map during its transaction: the map grows,
     /// the transaction starts over and the file is decoded again (chunks are let go once
     /// appended), so every line is appended once and in order.
