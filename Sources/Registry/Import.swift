@@ -66,7 +66,7 @@ extension Store {
             new = 0; existing = 0 // a rerun after the map grew starts over
             try events { line, event in
                 do {
-                    if try append(event, in: txn, context: &context).isNew { new += 1 } else { existing += 1 }
+                    if try appendIfNew(event, in: txn, context: &context) { new += 1 } else { existing += 1 }
                 } catch let error as InputError {
                     throw error.at(line: line)
                 }
@@ -237,7 +237,8 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
                 var start = starts[chunk]
                 let end = starts[chunk + 1]
                 while start < end {
-                    let length = UnsafeBufferPointer(rebasing: bytes[start..<end]).firstIndex(of: 0x0A) ?? (end - start)
+                    let newline = memchr(bytes.baseAddress! + start, 0x0A, end - start)
+                    let length = newline.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - (bytes.baseAddress! + start) } ?? (end - start)
                     lines += 1
                     let line = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
                     let offset = start

@@ -570,9 +570,11 @@ extension FieldKey {
 
     /// A name of up to 16 bytes as two words, zero-padded: compared in two instructions.
     private static func words(_ name: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(name)) }
-        return words
+        var low: UInt64 = 0, high: UInt64 = 0
+        // Byte by byte: a call to copy a dozen bytes costs more than the loop.
+        for i in 0..<min(name.count, 8) { low |= UInt64(name[i]) << (8 * i) }
+        for i in min(name.count, 8)..<min(name.count, 16) { high |= UInt64(name[i]) << (8 * (i - 8)) }
+        return (low, high)
     }
 
     /// The keys by the length of their names (none is longer than 16 bytes).

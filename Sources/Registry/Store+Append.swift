@@ -136,10 +136,23 @@ extension Store {
     }
 
     func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
-        let event = prepared.event, id = event.id!
-        if !prepared.isFresh, let existing = try txn.position(of: id), let stored = try txn.event(at: existing) {
+        if !prepared.isFresh, let existing = try txn.position(of: prepared.event.id!), let stored = try txn.event(at: existing) {
             return Appended(existing: stored)
         }
+        return Appended(new: try appendNew(prepared, in: txn, context: &context), prepared)
+    }
+
+    /// Appends `prepared` unless its id is in the log already; whether it was new (an import
+    /// only counts, so nothing is kept of the event).
+    func appendIfNew(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Bool {
+        if !prepared.isFresh, try txn.position(of: prepared.event.id!) != nil { return false }
+        _ = try appendNew(prepared, in: txn, context: &context)
+        return true
+    }
+
+    /// Appends an event whose id is not in the log; the new head.
+    private func appendNew(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Head {
+        let event = prepared.event, id = event.id!
         // Every rule is checked, and every entry worked out, before anything is written: a
         // rejected event leaves the transaction as it was (the group commit relies on it).
         try validate(event, in: txn, context: &context)
@@ -162,7 +175,7 @@ extension Store {
         }
         for entry in entries { try txn.put(entry) }
         if event.touchesMembership { context.memberships = nil }
-        return Appended(new: head, prepared)
+        return head
     }
 
     private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "") throws {
