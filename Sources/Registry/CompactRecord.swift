@@ -43,14 +43,14 @@ public struct CompactRecord: Sendable, Equatable {
     }
 
     private func write(to out: UnsafeMutableRawBufferPointer) {
-            out.storeBytes(of: position.bigEndian, toByteOffset: 0, as: UInt64.self)
-            out.storeBytes(of: original.bigEndian, toByteOffset: 8, as: UInt64.self)
-            out.storeBytes(of: origin.bigEndian, toByteOffset: 16, as: UInt64.self)
-            out.storeBytes(of: UInt32(bitPattern: originalDay).bigEndian, toByteOffset: 24, as: UInt32.self)
-            out.storeBytes(of: (UInt32(type.code) << 24 | UInt32(flags) << 16).bigEndian, toByteOffset: 28, as: UInt32.self)
-            out.storeBytes(of: a.bigEndian, toByteOffset: 32, as: UInt32.self)
-            out.storeBytes(of: b.bigEndian, toByteOffset: 36, as: UInt32.self)
-            out.storeBytes(of: c.bigEndian, toByteOffset: 40, as: UInt32.self)
+        out.storeBytes(of: position.bigEndian, toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: original.bigEndian, toByteOffset: 8, as: UInt64.self)
+        out.storeBytes(of: origin.bigEndian, toByteOffset: 16, as: UInt64.self)
+        out.storeBytes(of: UInt32(bitPattern: originalDay).bigEndian, toByteOffset: 24, as: UInt32.self)
+        out.storeBytes(of: (UInt32(type.code) << 24 | UInt32(flags) << 16).bigEndian, toByteOffset: 28, as: UInt32.self)
+        out.storeBytes(of: a.bigEndian, toByteOffset: 32, as: UInt32.self)
+        out.storeBytes(of: b.bigEndian, toByteOffset: 36, as: UInt32.self)
+        out.storeBytes(of: c.bigEndian, toByteOffset: 40, as: UInt32.self)
     }
 
     @inline(__always)

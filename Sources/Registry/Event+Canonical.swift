@@ -131,8 +131,9 @@ struct CanonicalTemplate: Sendable, Equatable {
     /// Writes the canonical JSON at `seq` into `buffer`, of `renderedCount` bytes (on the
     /// appending thread, straight into the log's page).
     func render(seq: Position, recordedField: [UInt8], into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count == renderedCount(seq: seq, recordedField: recordedField), "the rendered size")
         let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var out = ByteCursor(start)
+        var out = ByteCursor(UnsafeMutableBufferPointer(start: start, count: buffer.count))
         fields.withUnsafeBytes { fields in
             out.put(UInt8(ascii: "{"))
             if split.0 > 0 {
@@ -144,11 +145,15 @@ struct CanonicalTemplate: Sendable, Equatable {
             out.put(Self.seqKey)
             let digits = Self.digits(seq)
             var value = seq
-            for i in stride(from: digits - 1, through: 0, by: -1) {
-                out.position[i] = UInt8(truncatingIfNeeded: value % 10) + 48
-                value /= 10
+            // The digits, from the end of a 20-byte buffer on the stack (a position has at most 20).
+            var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+            withUnsafeMutableBytes(of: &text) { text in
+                for i in stride(from: 19, through: 20 - digits, by: -1) {
+                    text[i] = UInt8(truncatingIfNeeded: value % 10) + 48
+                    value /= 10
+                }
+                out.put(UnsafeRawBufferPointer(rebasing: text[(20 - digits)..<20]))
             }
-            out.skip(digits)
             out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
             out.put(UInt8(ascii: "}"))
         }
@@ -187,7 +192,7 @@ extension RecordedEvent {
                 try Event.decode(json: bytes, today: Day(ordinal: .max), stored: true)
             }
         } catch {
-            throw InputError("stored event \(stored.position): \(error)")
+            throw InputError(field: error.field, "stored event \(stored.position): \(error.message)")
         }
         self.init(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: event, canonical: stored.bytes)
     }

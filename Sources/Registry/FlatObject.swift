@@ -129,7 +129,7 @@ extension FlatObject {
             switch (key.canonicalValue, member.kind) {
             case (_, .null): continue
             case (.asTyped, .string): size += typed
-            case (.wholeNumber, .number) where bytes[Int(member.start)] != UInt8(ascii: "-"): size += typed
+            case (.wholeNumber, .number) where Self.isDigits(bytes[Int(member.start)..<Int(member.end)]): size += typed
             case (.fromEvent, _): continue
             default: return nil
             }
@@ -163,7 +163,7 @@ extension FlatObject {
         }
         var split = (size, size)
         let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
-            var out = ByteCursor(buffer.baseAddress!)
+            var out = ByteCursor(buffer)
             var remaining = keys
             while remaining != 0 {
                 let key = FieldKey(rawValue: remaining.trailingZeroBitCount)!
@@ -192,6 +192,14 @@ extension FlatObject {
     }
 }
 
+extension FlatObject {
+    /// Only the digits 0 to 9: a whole number not below zero, typed as its canonical JSON
+    /// writes it (JSON allows no leading zero).
+    fileprivate static func isDigits(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        text.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+}
+
 extension FieldKey {
     /// How the canonical JSON writes a field's value, against how it was typed.
     enum CanonicalValue {
@@ -216,29 +224,34 @@ extension FieldKey {
     }
 }
 
-/// Writes bytes into memory reserved for them beforehand.
+/// Writes bytes into memory reserved for them beforehand, never past its end (a size worked
+/// out wrong stops the program before it writes where it should not).
 struct ByteCursor {
     private(set) var position: UnsafeMutablePointer<UInt8>
+    private let end: UnsafeMutablePointer<UInt8>
 
-    init(_ start: UnsafeMutablePointer<UInt8>) { position = start }
-
-    mutating func put(_ byte: UInt8) {
-        position.pointee = byte
-        position += 1
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        position = buffer.baseAddress!
+        end = buffer.baseAddress! + buffer.count
     }
+
+    /// Makes room for `count` bytes.
+    private mutating func advance(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        precondition(end - position >= count, "writing past the bytes reserved")
+        defer { position += count }
+        return position
+    }
+
+    mutating func put(_ byte: UInt8) { advance(1).pointee = byte }
 
     mutating func put(_ bytes: UnsafeRawBufferPointer) {
         guard let source = bytes.baseAddress else { return }
-        UnsafeMutableRawPointer(position).copyMemory(from: source, byteCount: bytes.count)
-        position += bytes.count
+        UnsafeMutableRawPointer(advance(bytes.count)).copyMemory(from: source, byteCount: bytes.count)
     }
 
     mutating func put(_ text: StaticString) {
         put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
-
-    /// Moves past `count` bytes written through `position`.
-    mutating func skip(_ count: Int) { position += count }
 
     /// A string that needs no escape (a code, a number of days), in quotes.
     mutating func putQuoted(_ text: String) {
@@ -251,8 +264,7 @@ struct ByteCursor {
     /// An id's 36 characters, in quotes.
     mutating func putQuoted(_ id: EventID) {
         put(UInt8(ascii: "\""))
-        id.writeText(to: UnsafeMutableRawBufferPointer(start: position, count: 36))
-        position += 36
+        id.writeText(to: UnsafeMutableRawBufferPointer(start: advance(36), count: 36))
         put(UInt8(ascii: "\""))
     }
 }

@@ -552,8 +552,6 @@ extension FieldKey {
         UnsafeBufferPointer(start: quotedName.utf8Start + 1, count: quotedName.utf8CodeUnitCount - 3)
     }
 
-    var name: [UInt8] { Array(utf8) }
-
     /// The name, for messages.
     var text: String { String(decoding: utf8, as: UTF8.self) }
 

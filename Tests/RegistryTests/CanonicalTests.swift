@@ -57,8 +57,10 @@ struct CanonicalTests {
 @Suite("Field keys")
 struct FieldKeyTests {
     @Test func areDeclaredInByteOrder() {
-        let names = FieldKey.allCases.map(\.name)
-        #expect(String(decoding: FieldKey.amountSek.name, as: UTF8.self) == "amount_sek")
+        let names = FieldKey.allCases.map { Array($0.utf8) }
+        #expect(FieldKey.amountSek.text == "amount_sek")
         #expect(names == names.sorted { $0.lexicographicallyPrecedes($1) })
+        // Each is found by its name.
+        #expect(FieldKey.allCases.allSatisfy { key in key.utf8.withMemoryRebound(to: UInt8.self) { FieldKey.named($0) } == key })
     }
 }

@@ -135,16 +135,24 @@ struct StoreTests {
     /// The decoding threads find the lines of their own part of the file: every event keeps
     /// the number of its line, across parts, blank lines and CRLF endings.
     @Test func decodedLinesKeepTheirNumbersAcrossTheDecodingChunks() throws {
-        let lines = (1...15_000).map { i in
+        var lines = (1...15_000).map { i in
             i % 1000 == 0 ? "" : #"{"type":"navet.public","occurred":"2013-09-14","children":\#(i),"adults":1}"# + (i % 7 == 0 ? "\r" : "")
         }
-        let data = Array(lines.joined(separator: "\n").utf8)
-        #expect(data.count > 2 * (1 << 19)) // at least three chunks
+        lines[4_998] = String(repeating: " ", count: 600_000) // a blank line longer than a chunk
+        // A byte order mark, as some editors write, starts the file.
+        let data = [0xEF, 0xBB, 0xBF] + Array(lines.joined(separator: "\n").utf8)
+        #expect(data.count > 3 * (1 << 19)) // at least four chunks
         let decoded = try Store.decodeLines(data, today: .today())
-        #expect(decoded.count == 15_000 - 15)
+        #expect(decoded.count == 15_000 - 16)
+        #expect(decoded.first?.line == 1)
         for (line, event) in decoded {
             guard case .publicVisit(let visit) = event.fact else { Issue.record("line \(line) is not a public visit"); return }
             #expect(visit.children == line)
+        }
+        // A bad line after the long one is named by its number.
+        lines[9_999] = #"{"type":"navet.public"}"#
+        #expect { try Store.decodeLines(Array(lines.joined(separator: "\n").utf8), today: .today()) } throws: { error in
+            (error as? InputError)?.line == 10_000
         }
     }
 
