@@ -14,8 +14,16 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses the canonical 8-4-4-4-12 hex form, in either case.
     public init?(_ text: some StringProtocol) {
+        var text = String(text) // one concrete type: no generic code per character
+        guard let id = text.withUTF8({ EventID(utf8: $0) }) else { return nil }
+        self = id
+    }
+
+    /// Parses the text form from its UTF-8 bytes.
+    public init?(utf8 text: UnsafeBufferPointer<UInt8>) {
+        guard text.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0, nibbles = 0
-        for (offset, byte) in text.utf8.enumerated() {
+        for (offset, byte) in text.enumerated() {
             if offset == 8 || offset == 13 || offset == 18 || offset == 23 {
                 guard byte == UInt8(ascii: "-") else { return nil }
                 continue

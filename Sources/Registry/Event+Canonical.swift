@@ -235,10 +235,24 @@ public enum Timestamp {
         let days = Int32((ms >= 0 ? ms : ms - 86_399_999) / 86_400_000)
         let msOfDay = Int(ms - Int64(days) * 86_400_000)
         let date = Day(ordinal: days).description
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        // Fixed widths, written digit by digit: reading events back renders one per event.
+        var time: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &time) { out in
+            var at = 0
+            func put(_ value: Int, _ width: Int, then separator: UInt8) {
+                var value = value
+                for i in stride(from: at + width - 1, through: at, by: -1) {
+                    out[i] = UInt8(truncatingIfNeeded: value % 10) + 48
+                    value /= 10
+                }
+                out[at + width] = separator
+                at += width + 1
+            }
+            put(msOfDay / 3_600_000, 2, then: UInt8(ascii: ":"))
+            put(msOfDay / 60_000 % 60, 2, then: UInt8(ascii: ":"))
+            put(msOfDay / 1000 % 60, 2, then: UInt8(ascii: "."))
+            put(msOfDay % 1000, 3, then: UInt8(ascii: "Z"))
+            return date + "T" + String(decoding: UnsafeRawBufferPointer(rebasing: out[..<at]), as: UTF8.self)
         }
-        return "\(date)T\(pad(msOfDay / 3_600_000, 2)):\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
 }

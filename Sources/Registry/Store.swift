@@ -115,10 +115,16 @@ public final class Store: Sendable {
     public func verify() throws -> Head {
         try log.read { txn in
             // One snapshot for the check and for working out the expected entries.
-            try log.verify(in: txn) { stored in
+            var recordedField: (time: Milliseconds, field: [UInt8])?
+            return try log.verify(in: txn) { stored in
                 let recorded = try RecordedEvent(stored)
                 guard recorded.event.id == stored.id else { throw InputError("the event's id differs from the stored id") }
-                let expected = recorded.event.canonical(seq: stored.position, recorded: stored.recorded)
+                // The events of one transaction share their recorded time: rendered once.
+                if recordedField?.time != stored.recorded {
+                    recordedField = (stored.recorded, CanonicalTemplate.recordedField(stored.recorded))
+                }
+                let expected = CanonicalTemplate(recorded.event)
+                    .render(seq: stored.position, recorded: stored.recorded, recordedField: recordedField?.field)
                 guard expected == stored.bytes else { throw InputError("the stored JSON is not the canonical form of its event") }
                 return try indexEntries(for: recorded.event, at: stored.position, in: txn)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 import EventLog
 import TestSupport
@@ -15,6 +16,15 @@ struct CanonicalTests {
         whole.set(.recorded, Timestamp.rfc3339(recorded))
         whole.set(.seq, seq)
         #expect(event.canonical(seq: UInt64(seq), recorded: recorded) == whole.bytes)
+    }
+
+    /// Recorded times as Foundation writes them, to the millisecond, also before 1970.
+    @Test(arguments: [0, 1, 999, 86_399_999, 1_391_000_000_123, 1_764_432_000_000, -1, -86_400_000, 253_402_300_799_999] as [Int64])
+    func recordedTimesAreRFC3339(_ ms: Int64) {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        #expect(Timestamp.rfc3339(ms) == formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000)))
     }
 
     @Test func sortsKeysAtEveryLevelAndEscapesMinimally() throws {
