@@ -219,7 +219,12 @@ public class ReadTransaction {
 
     // MARK: - Plumbing
 
+    /// Called before this transaction reads `dbi`: a write transaction first writes what it
+    /// holds back for it (see `WriteTransaction.putEntry`).
+    func willRead(_ dbi: MDB_dbi) throws {}
+
     func entries(_ dbi: MDB_dbi) throws -> Int {
+        try willRead(dbi)
         var stat = MDB_stat()
         try check(mdb_stat(txn, dbi, &stat), "mdb_stat")
         return stat.ms_entries
@@ -234,6 +239,7 @@ public class ReadTransaction {
     }
 
     func withValue<T>(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) throws -> T? {
+        try willRead(dbi)
         var data = MDB_val()
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         let rc = mdb_get(txn, dbi, &k, &data)
@@ -252,6 +258,7 @@ public class ReadTransaction {
     }
 
     func openCursor(_ dbi: MDB_dbi) throws -> OpaquePointer {
+        try willRead(dbi)
         var cursor: OpaquePointer?
         try check(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open")
         return cursor!

@@ -23,6 +23,13 @@ public final class WriteTransaction: ReadTransaction {
     private var isBulk = false
     /// In bulk mode, the greatest id in the id index (nil while it is empty).
     private var greatestID: EventID?
+    /// In bulk mode, the values of one key of an index of fixed-size values, waiting to be
+    /// written together in one call (`MDB_MULTIPLE`): an import's events come day after day,
+    /// and writing a day's records one by one costs a descent of its duplicates each.
+    private var pendingIndex: MDB_dbi?
+    private var pendingKey: [UInt8] = []
+    private var pendingValues: [UInt8] = []
+    private var pendingSize = 0
 
     /// A tail this long is written into the B-trees at the end of a transaction; one that
     /// grows this long within a transaction (a large group commit) is written at once. A batch
@@ -157,15 +164,49 @@ public final class WriteTransaction: ReadTransaction {
     /// never copied).
     public func putEntry(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in index: LogIndex) throws {
         guard isBulk else { return try put(IndexEntry(index, key: Array(key), value: Array(value))) }
-        if let size = index.spec.fixedValueSize {
-            precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
+        guard let size = index.spec.fixedValueSize else { return try write(index.dbi, key: key, value: value, flags: 0) }
+        precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
+        // The values of one key wait, to be written together; they sort after the key's stored
+        // ones (they start with new positions).
+        if pendingIndex != index.dbi || !pendingKey.elementsEqual(key) {
+            try writePending()
+            pendingIndex = index.dbi
+            pendingKey = Array(key)
+            pendingSize = size
         }
-        try write(index.dbi, key: key, value: value, flags: index.spec.fixedValueSize != nil ? MDB_APPENDDUP : 0)
+        pendingValues.append(contentsOf: value)
+    }
+
+    override func willRead(_ dbi: MDB_dbi) throws {
+        if dbi == pendingIndex { try writePending() }
+    }
+
+    /// Writes the values waiting for one key, in one call.
+    private func writePending() throws {
+        guard let dbi = pendingIndex else { return }
+        pendingIndex = nil
+        guard !pendingValues.isEmpty else { return }
+        defer { pendingValues.removeAll(keepingCapacity: true) }
+        let count = pendingValues.count / pendingSize
+        try pendingKey.withUnsafeBytes { key in
+            try pendingValues.withUnsafeMutableBytes { values in
+                var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+                var data = (MDB_val(mv_size: pendingSize, mv_data: values.baseAddress), MDB_val(mv_size: count, mv_data: nil))
+                try withUnsafeMutablePointer(to: &data) { data in
+                    try data.withMemoryRebound(to: MDB_val.self, capacity: 2) { data in
+                        try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, data, UInt32(MDB_MULTIPLE | MDB_APPENDDUP)))
+                        precondition(data[1].mv_size == count, "LMDB wrote every value")
+                    }
+                }
+            }
+        }
+        wrote = true
     }
 
     /// Writes the tail into the B-trees (ids and derived indexes, each in key order) and
     /// moves the watermark to the head, when the tail is long enough or `always`.
     func writeTailIfDue(always: Bool) throws {
+        try writePending()
         let tail = try tail()
         if isBulk, tail.watermark > firstHead {
             try writeWatermark(tail.watermark) // bulk mode moved it
@@ -219,6 +260,7 @@ public final class WriteTransaction: ReadTransaction {
     /// Removes `key` (with every value under it) from an index; false when it was absent.
     @discardableResult
     public func delete(_ key: [UInt8], in index: LogIndex) throws -> Bool {
+        try willRead(index.dbi)
         let rc = key.withUnsafeBytes { k in
             var keyVal = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
             return mdb_del(txn, index.dbi, &keyVal, nil)
@@ -261,6 +303,7 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Puts through the database's cursor.
     private func write(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: Int32) throws {
+        if dbi == pendingIndex { try writePending() }
         var keyVal = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var dataVal = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
         try checkPut(mdb_cursor_put(try cursor(dbi), &keyVal, &dataVal, UInt32(flags)))
