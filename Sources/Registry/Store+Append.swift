@@ -10,7 +10,7 @@ public struct Appended: Sendable {
     private enum Stored {
         /// Already in the log.
         case existing(StoredEvent)
-        /// Appended now: its canonical JSON is rendered again when asked for (an import only counts).
+        /// Appended now: its canonical JSON is rendered again from the template when asked for.
         case new(Head, PreparedEvent)
     }
 
