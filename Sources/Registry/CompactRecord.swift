@@ -26,6 +26,14 @@ public struct CompactRecord: Sendable, Equatable {
 
     public var isReplacement: Bool { flags & Self.replacementFlag != 0 }
 
+    /// This record of an original event, at `position` (made ahead with position 0).
+    func placed(at position: Position) -> CompactRecord {
+        var record = self
+        record.position = position
+        record.original = position
+        return record
+    }
+
     var bytes: [UInt8] {
         [UInt8](unsafeUninitializedCapacity: Self.size) { raw, count in
             write(to: UnsafeMutableRawBufferPointer(raw))

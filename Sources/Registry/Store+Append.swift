@@ -168,9 +168,7 @@ extension Store {
             write: { seq, _, bytes in prepared.template.render(seq: seq, recordedField: recordedField, into: bytes) })
         else { preconditionFailure("a fresh or looked-up id is not in the log") }
         precondition(head.position == position, "the position an event's entries were made for")
-        if var record = prepared.record {
-            record.position = position
-            record.original = position
+        if let record = prepared.record?.placed(at: position) {
             try event.occurred.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: day) } }
         }
         for entry in entries { try txn.put(entry) }

@@ -30,6 +30,10 @@ extension Store {
                 entries.append(IndexEntry(memberships, key: position.bigEndianBytes, value: record.bytes))
             }
         default:
+            // The same record the decoding threads make ahead for an import, when they can.
+            if let record = Self.standaloneRecord(for: event) {
+                return [IndexEntry(day, key: event.occurred.key, value: record.placed(at: position).bytes)]
+            }
             let record = try record(
                 for: event, position: position, original: position, originalDay: event.occurred,
                 flags: 0, in: txn, entries: &entries)
@@ -83,7 +87,8 @@ extension Store {
 
     /// The record of an event whose only index entry is the record under its day, when the
     /// record needs nothing from the log (no organisation to look up): made ahead, on a
-    /// decoding thread, with position 0 for the append to fill in. Nil for any other event.
+    /// decoding thread, with position 0 for the append to fill in (`placed(at:)`). Nil for any
+    /// other event. `indexEntries` takes this path too, so the two cannot disagree.
     static func standaloneRecord(for event: Event) -> CompactRecord? {
         switch event.fact {
         case .retraction, .correction, .membership, .mcCase: return nil

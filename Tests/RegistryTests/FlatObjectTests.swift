@@ -169,7 +169,7 @@ struct StandaloneRecordTests {
             for item in appended {
                 let event = item.event.event
                 let entries = try store.indexEntries(for: event, at: item.event.seq, in: txn)
-                guard var record = Store.standaloneRecord(for: event) else {
+                guard let record = Store.standaloneRecord(for: event)?.placed(at: item.event.seq) else {
                     // Only these need the log, or have more than one entry.
                     switch event.fact {
                     case .retraction, .membership, .mcCase: break
@@ -179,8 +179,6 @@ struct StandaloneRecordTests {
                     continue
                 }
                 made += 1
-                record.position = item.event.seq
-                record.original = item.event.seq
                 #expect(entries.count == 1)
                 #expect(entries.first?.key == event.occurred.key)
                 #expect(entries.first?.value == record.bytes, "\(event.type)")
