@@ -124,7 +124,7 @@ struct CanonicalTemplate: Sendable, Equatable {
     /// How many bytes the canonical JSON at `seq` has.
     func renderedCount(seq: Position, recordedField: [UInt8]) -> Int {
         // Each part of `fields` starts with a comma: the one that would follow "{" is left out.
-        1 + split.0 + recordedField.count + (split.1 - split.0) + Self.seqKey.utf8CodeUnitCount + Self.digits(seq)
+        1 + split.0 + recordedField.count + (split.1 - split.0) + Self.seqKey.utf8CodeUnitCount + withDecimalDigits(seq) { $0.count }
             + (fields.count - split.1) + 1
     }
 
@@ -143,17 +143,7 @@ struct CanonicalTemplate: Sendable, Equatable {
             recordedField.withUnsafeBytes { out.put($0) }
             out.put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
             out.put(Self.seqKey)
-            let digits = Self.digits(seq)
-            var value = seq
-            // The digits, from the end of a 20-byte buffer on the stack (a position has at most 20).
-            var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
-            withUnsafeMutableBytes(of: &text) { text in
-                for i in stride(from: 19, through: 20 - digits, by: -1) {
-                    text[i] = UInt8(truncatingIfNeeded: value % 10) + 48
-                    value /= 10
-                }
-                out.put(UnsafeRawBufferPointer(rebasing: text[(20 - digits)..<20]))
-            }
+            withDecimalDigits(seq) { out.put($0) }
             out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
             out.put(UInt8(ascii: "}"))
         }
@@ -161,16 +151,6 @@ struct CanonicalTemplate: Sendable, Equatable {
     }
 
     private static let seqKey: StaticString = #","seq":"#
-
-    /// The number of decimal digits of `value`.
-    private static func digits(_ value: UInt64) -> Int {
-        var digits = 1
-        while digits < 20, value >= powersOfTen[digits] { digits += 1 }
-        return digits
-    }
-
-    /// 10⁰ … 10¹⁹: a position has at most 20 digits.
-    private static let powersOfTen: [UInt64] = (0..<20).map { (0..<$0).reduce(1) { n, _ in n * 10 } }
 }
 
 extension Origin {

@@ -315,6 +315,20 @@ public func jsonQuoted(_ text: String) -> String {
     return String(decoding: writer.bytes, as: UTF8.self)
 }
 
+/// Calls `body` with the decimal digits of `value`, written on the stack (UInt64.max has 20).
+func withDecimalDigits<R>(_ value: UInt64, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    return withUnsafeMutableBytes(of: &digits) { buffer in
+        var start = 20, value = value
+        repeat {
+            start -= 1
+            buffer[start] = UInt8(truncatingIfNeeded: value % 10) + 48
+            value /= 10
+        } while value > 0
+        return body(UnsafeRawBufferPointer(rebasing: buffer[start..<20]))
+    }
+}
+
 /// Writes canonical JSON (§6): sorted keys, no whitespace, minimal escaping.
 struct CanonicalWriter {
     var bytes: [UInt8] = []
@@ -352,21 +366,55 @@ struct CanonicalWriter {
     /// Plain decimal, without making a String.
     mutating func integer(_ value: some BinaryInteger) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = UInt64(value.magnitude)
-        // Digits from the end of a 20-byte buffer on the stack (UInt64.max has 20).
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var start = 20
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(truncatingIfNeeded: magnitude % 10) + 48
-                magnitude /= 10
-            } while magnitude > 0
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<20]))
-        }
+        withDecimalDigits(UInt64(value.magnitude)) { bytes.append(contentsOf: $0) }
     }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+}
+
+/// Writes bytes into memory reserved for them beforehand, never past its end (a size worked
+/// out wrong stops the program before it writes where it should not).
+struct ByteCursor {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+    private let end: UnsafeMutablePointer<UInt8>
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        position = buffer.baseAddress!
+        end = buffer.baseAddress! + buffer.count
+    }
+
+    /// Makes room for `count` bytes.
+    private mutating func advance(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        precondition(end - position >= count, "writing past the bytes reserved")
+        defer { position += count }
+        return position
+    }
+
+    mutating func put(_ byte: UInt8) { advance(1).pointee = byte }
+
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        UnsafeMutableRawPointer(advance(bytes.count)).copyMemory(from: source, byteCount: bytes.count)
+    }
+
+    mutating func put(_ text: StaticString) {
+        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A string that needs no escape (a code, a number of days), in quotes.
+    mutating func putQuoted(_ text: String) {
+        put(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { put(UnsafeRawBufferPointer($0)) }
+        put(UInt8(ascii: "\""))
+    }
+
+    /// An id's 36 characters, in quotes.
+    mutating func putQuoted(_ id: EventID) {
+        put(UInt8(ascii: "\""))
+        id.writeText(to: UnsafeMutableRawBufferPointer(start: advance(36), count: 36))
+        put(UInt8(ascii: "\""))
+    }
 }
 
 /// Every field name of the event format, declared in the byte order of their UTF-8 names:
