@@ -1,7 +1,8 @@
 import Foundation
+import Registry
 
 /// `registry-bench`: measurements run by hand (never timed assertions in tests). Build in
-/// release: `swift run -c release registry-bench <append|import|report|all> [options]`.
+/// release: `swift run -c release registry-bench <append|log|generate|decode|import|report|all> [options]`.
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, default value: Int) -> Int {
     guard let i = arguments.firstIndex(of: "--" + name), i + 1 < arguments.count, let n = Int(arguments[i + 1]) else { return value }
@@ -18,6 +19,11 @@ do {
         try AppendBenchmark(directory: scratch, rounds: option("rounds", default: 500)).run()
     case "log":
         try LogBenchmark(directory: scratch, events: option("events", default: 1_000_000)).run()
+    case "generate":
+        // The import benchmark's lines, for measuring `registry import` end to end.
+        var generator = Synthetic()
+        let data = generator.lines(option("events", default: 1_000_000), from: Day(year: 2013, month: 1, day: 1)!, days: 365)
+        FileHandle.standardOutput.write(Data(data))
     case "decode":
         try DecodeBenchmark(events: option("events", default: 200_000)).run()
     case "import":
@@ -29,7 +35,7 @@ do {
         try ImportBenchmark(directory: scratch, events: 1_000_000).run()
         try ReportBenchmark(directory: scratch, events: 10_000_000, years: 10).run()
     default:
-        print("usage: registry-bench append [--rounds N] | decode [--events N] | import [--events N] | report [--events N --years Y] | all")
+        print("usage: registry-bench append [--rounds N] | generate [--events N] > FILE | decode [--events N] | import [--events N] | report [--events N --years Y] | all")
         exit(2)
     }
 } catch {
