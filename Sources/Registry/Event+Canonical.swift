@@ -85,9 +85,7 @@ extension Event {
 /// The canonical JSON of an event without `recorded` and `seq`, which only the log can give:
 /// rendered ahead (in parallel for an import), completed inside the write transaction.
 struct CanonicalTemplate: Sendable, Equatable {
-    /// Every field with a leading comma: those before "recorded", then those between
-    /// "recorded" and "seq", then those after "seq"; `split` holds where the second and third
-    /// part start.
+    /// See `TemplateView`.
     private let fields: [UInt8]
     private let split: (Int, Int)
 
@@ -111,15 +109,32 @@ struct CanonicalTemplate: Sendable, Equatable {
         Array("\"recorded\":\"\(Timestamp.rfc3339(recorded))\"".utf8)
     }
 
+    /// The template's bytes, lent to `body`.
+    func withView<R>(_ body: (TemplateView) throws -> R) rethrows -> R {
+        try fields.withUnsafeBytes { try body(TemplateView(fields: $0, split: split)) }
+    }
+
     /// The canonical JSON; `recordedField` may be passed in when many events share one time.
     func render(seq: Position, recorded: Milliseconds, recordedField: [UInt8]? = nil) -> [UInt8] {
         let recordedField = recordedField ?? Self.recordedField(recorded)
-        let count = renderedCount(seq: seq, recordedField: recordedField)
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, written in
-            render(seq: seq, recordedField: recordedField, into: UnsafeMutableRawBufferPointer(buffer))
-            written = count
+        return withView { view in
+            let count = view.renderedCount(seq: seq, recordedField: recordedField)
+            return [UInt8](unsafeUninitializedCapacity: count) { buffer, written in
+                view.render(seq: seq, recordedField: recordedField, into: UnsafeMutableRawBufferPointer(buffer))
+                written = count
+            }
         }
     }
+}
+
+/// A canonical template's bytes, wherever they are kept: in a `CanonicalTemplate`, or among
+/// the templates of an import's chunk (`ImportChunk`).
+struct TemplateView {
+    /// Every field with a leading comma: those before "recorded", then those between
+    /// "recorded" and "seq", then those after "seq"; `split` holds where the second and third
+    /// part start.
+    let fields: UnsafeRawBufferPointer
+    let split: (Int, Int)
 
     /// How many bytes the canonical JSON at `seq` has.
     func renderedCount(seq: Position, recordedField: [UInt8]) -> Int {
@@ -134,19 +149,17 @@ struct CanonicalTemplate: Sendable, Equatable {
         precondition(buffer.count == renderedCount(seq: seq, recordedField: recordedField), "the rendered size")
         let start = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var out = ByteCursor(UnsafeMutableBufferPointer(start: start, count: buffer.count))
-        fields.withUnsafeBytes { fields in
-            out.put(UInt8(ascii: "{"))
-            if split.0 > 0 {
-                out.put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
-                out.put(UInt8(ascii: ","))
-            }
-            recordedField.withUnsafeBytes { out.put($0) }
-            out.put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
-            out.put(Self.seqKey)
-            withDecimalDigits(seq) { out.put($0) }
-            out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
-            out.put(UInt8(ascii: "}"))
+        out.put(UInt8(ascii: "{"))
+        if split.0 > 0 {
+            out.put(UnsafeRawBufferPointer(rebasing: fields[1..<split.0]))
+            out.put(UInt8(ascii: ","))
         }
+        recordedField.withUnsafeBytes { out.put($0) }
+        out.put(UnsafeRawBufferPointer(rebasing: fields[split.0..<split.1]))
+        out.put(Self.seqKey)
+        withDecimalDigits(seq) { out.put($0) }
+        out.put(UnsafeRawBufferPointer(rebasing: fields[split.1...]))
+        out.put(UInt8(ascii: "}"))
         precondition(out.position - start == buffer.count, "the rendered size was worked out beforehand")
     }
 

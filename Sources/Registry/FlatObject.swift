@@ -119,6 +119,15 @@ extension FlatObject {
     /// writes the template from the event alone, as `CanonicalTemplate(event)` does, which
     /// debug builds check this against.
     func canonicalTemplate(of event: Event) -> CanonicalTemplate? {
+        var fields: [UInt8] = []
+        guard let split = appendCanonicalTemplate(of: event, to: &fields) else { return nil }
+        return CanonicalTemplate(fields: fields, split: split)
+    }
+
+    /// Appends the fields of `event`'s canonical template (see `canonicalTemplate(of:)`) to
+    /// `templates` and returns where its parts split, counted from the first appended byte;
+    /// nil, with nothing appended, for a member of another shape.
+    func appendCanonicalTemplate(of event: Event, to templates: inout [UInt8]) -> (Int, Int)? {
         var memberOf = InlineArray<48, Int8>(repeating: -1)
         var keys = FieldKey.id.bit
         var size = 0
@@ -162,7 +171,10 @@ extension FlatObject {
             size += 1 + FieldKey.target.quotedName.utf8CodeUnitCount + 38
         }
         var split = (size, size)
-        let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+        let first = templates.count
+        templates.append(contentsOf: repeatElement(0, count: size))
+        templates.withUnsafeMutableBufferPointer { all in
+            let buffer = UnsafeMutableBufferPointer(rebasing: all[first...])
             var out = ByteCursor(buffer)
             var remaining = keys
             while remaining != 0 {
@@ -183,12 +195,10 @@ extension FlatObject {
                     out.put(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[Int(member.start)..<Int(member.end)])))
                 }
             }
-            written = out.position - buffer.baseAddress!
-            precondition(written == size, "the template's size was worked out beforehand")
+            precondition(out.position - buffer.baseAddress! == size, "the template's size was worked out beforehand")
         }
-        let template = CanonicalTemplate(fields: fields, split: split)
-        assert(template == CanonicalTemplate(event), "a template copied from the input is the event's own")
-        return template
+        assert(CanonicalTemplate(fields: Array(templates[first...]), split: split) == CanonicalTemplate(event), "a template copied from the input is the event's own")
+        return split
     }
 }
 

@@ -33,46 +33,68 @@ extension Store {
         guard try Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
         var random = SecureRandom()
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
-        // A line's offset in the file gives fresh ids that increase through the file.
-        func decoding() -> DecodingPipeline<PreparedEvent> {
-            DecodingPipeline(data, today: today) { event, flat, offset in PreparedEvent(event, flat: flat, freshID: { ids.id(offset) }) }
+        func decoding() -> DecodingPipeline<ImportChunk> {
+            DecodingPipeline(data, today: today) { lines in ImportChunk(ids: ids, expectedLines: lines) }
         }
         var pipeline = decoding()
         defer { pipeline.cancel() }
-        return try importEvents(count: pipeline.lineCount) { body in
+        return try importEvents(count: pipeline.lineCount) { importer in
             // Chunks are let go once appended: a transaction that starts over (the map grew)
             // decodes the file again.
             if pipeline.started { pipeline.cancel(); pipeline = decoding() }
-            for chunk in 0..<pipeline.chunkCount {
-                for (line, event) in try pipeline.take(chunk) { try body(line, event) }
-            }
+            for chunk in 0..<pipeline.chunkCount { try importer.add(pipeline.take(chunk)) }
         }
     }
 
     /// Appends events decoded by `decodeLines`, all or nothing; errors name the line.
     public func importEvents(_ events: [(line: Int, event: Event)]) throws -> ImportResult {
         let prepared = PreparedEvent.batch(events.map(\.event))
-        return try importEvents(count: events.count) { body in
-            for (i, event) in prepared.enumerated() { try body(events[i].line, event) }
+        return try importEvents(count: events.count) { importer in
+            for (i, event) in prepared.enumerated() { try importer.add(event, line: events[i].line) }
         }
     }
 
-    /// Appends what `events` hands to its body, in one transaction; `count` is an estimate.
-    private func importEvents(
-        count: Int, _ events: ((Int, PreparedEvent) throws -> Void) throws -> Void
-    ) throws -> ImportResult {
-        var new = 0, existing = 0
+    /// Appends what `events` hands to its importer, in one transaction; `count` is an estimate.
+    private func importEvents(count: Int, _ events: (inout Importer) throws -> Void) throws -> ImportResult {
+        var result = ImportResult(appended: 0, existing: 0)
         try append(expecting: count) { txn, context in
-            new = 0; existing = 0 // a rerun after the map grew starts over
-            try events { line, event in
-                do {
-                    if try appendIfNew(event, in: txn, context: &context) { new += 1 } else { existing += 1 }
-                } catch let error as InputError {
-                    throw error.at(line: line)
+            // A rerun after the map grew starts over.
+            var importer = Importer(store: self, txn: txn, context: context)
+            try events(&importer)
+            result = ImportResult(appended: importer.new, existing: importer.existing)
+        }
+        return result
+    }
+
+    /// Appends an import's events inside its transaction, counting the new and the repeated.
+    private struct Importer {
+        let store: Store
+        let txn: WriteTransaction
+        var context: AppendContext
+        var new = 0, existing = 0
+
+        mutating func add(_ event: PreparedEvent, line: Int) throws {
+            do {
+                count(try store.appendIfNew(event, in: txn, context: &context))
+            } catch let error as InputError {
+                throw error.at(line: line)
+            }
+        }
+
+        mutating func add(_ chunk: ImportChunk) throws {
+            try chunk.templates.withUnsafeBytes { templates in
+                for (line, item) in chunk.items {
+                    switch item {
+                    case .plain(let event): count(try store.appendIfNew(event, templates: templates, in: txn, context: &context))
+                    case .prepared(let index): try add(chunk.prepared[index], line: line)
+                    }
                 }
             }
         }
-        return ImportResult(appended: new, existing: existing)
+
+        private mutating func count(_ isNew: Bool) {
+            if isNew { new += 1 } else { existing += 1 }
+        }
     }
 
     /// JSON Lines start with "{", CSV with a header; a JSON array is neither.
@@ -103,16 +125,100 @@ extension Store {
     /// Decodes every non-blank line; the first bad line (by number) is the error.
     public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         guard try isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
-        let pipeline = DecodingPipeline(data, today: today) { event, _, _ in event }
+        let pipeline = DecodingPipeline(data, today: today) { lines in DecodedEvents(expectedLines: lines) }
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
         events.reserveCapacity(pipeline.lineCount)
-        for chunk in 0..<pipeline.chunkCount { events += try pipeline.take(chunk) }
+        for chunk in 0..<pipeline.chunkCount { events += try pipeline.take(chunk).events }
         return events
     }
 }
 
-/// JSON Lines decoded (and made into `Output`, e.g. prepared for the log) in chunks, on
+/// What the decoding threads make of the lines of one chunk (see `DecodingPipeline`).
+protocol DecodedChunk: Sendable {
+    /// Adds the event of line `line`, counted from the chunk's first line (1), which starts at
+    /// byte `offset` of the input; `flat` is the object it was read from, if it had the common
+    /// shape (see `FlatObject`).
+    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int)
+    /// Numbers the lines from `first` instead of 1.
+    mutating func numberLines(from first: Int)
+}
+
+/// Decoded events with their line numbers.
+struct DecodedEvents: DecodedChunk {
+    private(set) var events: [(line: Int, event: Event)] = []
+
+    init(expectedLines: Int) { events.reserveCapacity(expectedLines) }
+
+    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) { events.append((line, event)) }
+
+    mutating func numberLines(from first: Int) {
+        for i in events.indices { events[i].line += first - 1 }
+    }
+}
+
+/// An event of an import that needs nothing from the log (`Store.plainRecord`): its id, its
+/// day record and where its template lies among its chunk's, all plain values. The appending
+/// thread copies, retains and frees nothing of it.
+struct PlainEvent: Sendable {
+    let id: EventID
+    /// The id was generated here, so it cannot be in the log yet.
+    let isFresh: Bool
+    let day: Day
+    let record: CompactRecord
+    /// Where its template lies among its chunk's `templates`, and where it splits (see
+    /// `TemplateView`).
+    let template: Range<Int>
+    let split: (Int, Int)
+}
+
+/// A chunk of an import, prepared for the log on a decoding thread: plain events (most of an
+/// import) as `PlainEvent`s with their templates in one buffer, any other event prepared in
+/// full.
+struct ImportChunk: DecodedChunk {
+    enum Item {
+        case plain(PlainEvent)
+        /// An index into `prepared`.
+        case prepared(Int)
+    }
+
+    /// Gives the fresh id of an event without one, by the offset of its line: ids then
+    /// increase through the file.
+    let ids: EventID.TimeOrderedSequence
+    private(set) var items: [(line: Int, item: Item)] = []
+    private(set) var templates: [UInt8] = []
+    private(set) var prepared: [PreparedEvent] = []
+
+    init(ids: EventID.TimeOrderedSequence, expectedLines: Int) {
+        self.ids = ids
+        items.reserveCapacity(expectedLines)
+        templates.reserveCapacity(expectedLines * 160)
+    }
+
+    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) {
+        guard let record = Store.plainRecord(for: event) else {
+            items.append((line, .prepared(prepared.count)))
+            prepared.append(PreparedEvent(event, flat: flat, freshID: { ids.id(offset) }))
+            return
+        }
+        var event = event
+        let isFresh = event.id == nil
+        if isFresh { event.id = ids.id(offset) }
+        let start = templates.count
+        let split = flat?.appendCanonicalTemplate(of: event, to: &templates) ?? CanonicalTemplate(event).withView { view in
+            templates.append(contentsOf: view.fields)
+            return view.split
+        }
+        let plain = PlainEvent(id: event.id!, isFresh: isFresh, day: event.occurred, record: record, template: start..<templates.count, split: split)
+        items.append((line, .plain(plain)))
+    }
+
+    mutating func numberLines(from first: Int) {
+        for i in items.indices { items[i].line += first - 1 }
+    }
+}
+
+/// JSON Lines decoded (and made into a `Chunk`, e.g. prepared for the log) in chunks, on
 /// background threads, in the order the consuming thread will ask for them. Each chunk is
 /// handed out once and then forgotten: what is kept is only what the decoders are ahead of
 /// the consumer (the whole file at worst, when decoding outpaces appending).
@@ -120,20 +226,19 @@ extension Store {
 /// One core is left to the consuming thread (the appending one), which decodes chunks itself
 /// while the one it needs is not ready: every core stays busy and none is shared by two busy
 /// threads.
-final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
+final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
     /// About 4000 lines of a typical import: the decoding threads find the lines themselves.
     static var chunkBytes: Int { 1 << 19 }
     private let data: [UInt8]
     /// Where each chunk starts: after a newline, or at 0; the last entry is the end.
     private let starts: [Int]
     private let today: Day
-    /// Makes the output of an event decoded from the line that starts at this byte offset,
-    /// given the flat object it was read from, if any.
-    private let make: @Sendable (Event, FlatObject?, Int) -> Output
+    /// Makes an empty chunk for about this many lines.
+    private let makeChunk: @Sendable (Int) -> Chunk
     private let condition = NSCondition()
-    /// A decoded chunk: its events with their line numbers counted from the chunk's first line
-    /// (1), how many lines it has, or the error of its first bad line (numbered the same way).
-    private typealias Decoded = Result<(events: [(line: Int, event: Output)], lines: Int), InputError>
+    /// A decoded chunk, its lines counted from its first line (1), and how many lines it has;
+    /// or the error of its first bad line (numbered the same way).
+    private typealias Decoded = Result<(chunk: Chunk, lines: Int), InputError>
     private enum Slot {
         case pending
         case decoded(Decoded)
@@ -153,10 +258,10 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
     /// Whether a chunk was handed out.
     private(set) var started = false
 
-    init(_ data: [UInt8], today: Day, make: @escaping @Sendable (Event, FlatObject?, Int) -> Output) {
+    init(_ data: [UInt8], today: Day, makeChunk: @escaping @Sendable (Int) -> Chunk) {
         self.data = data
         self.today = today
-        self.make = make
+        self.makeChunk = makeChunk
         lineCount = Self.countLines(data)
         // A byte order mark, as some editors write, is not part of the first line.
         var starts = [data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
@@ -194,9 +299,9 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// The events of chunk `index` with their line numbers, handed out once. While it is not
+    /// Chunk `index`, its lines numbered in the whole input, handed out once. While it is not
     /// decoded yet, the calling thread decodes chunks no other thread has started.
-    func take(_ index: Int) throws(InputError) -> [(line: Int, event: Output)] {
+    func take(_ index: Int) throws(InputError) -> Chunk {
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -207,10 +312,10 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
                 let first = nextLine
                 switch result {
                 case .failure(let error): throw error.at(line: first - 1 + (error.line ?? 1))
-                case .success(var chunk):
-                    nextLine += chunk.lines
-                    if first > 1 { for i in chunk.events.indices { chunk.events[i].line += first - 1 } }
-                    return chunk.events
+                case .success(var decoded):
+                    nextLine += decoded.lines
+                    if first > 1 { decoded.chunk.numberLines(from: first) }
+                    return decoded.chunk
                 }
             case .taken:
                 preconditionFailure("chunk \(index) was handed out already")
@@ -247,8 +352,7 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
 
     private func decode(_ chunk: Int) {
         let result = Decoded { () throws(InputError) in
-            var events: [(line: Int, event: Output)] = []
-            events.reserveCapacity((starts[chunk + 1] - starts[chunk]) / 64)
+            var output = makeChunk((starts[chunk + 1] - starts[chunk]) / 100)
             var lines = 0
             try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
                 var start = starts[chunk]
@@ -258,14 +362,13 @@ final class DecodingPipeline<Output: Sendable>: @unchecked Sendable {
                     let length = newline.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - (bytes.baseAddress! + start) } ?? (end - start)
                     lines += 1
                     let line = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
-                    let offset = start
-                    if let output = try Store.decodeLine(line, number: lines, today: today, { make($0, $1, offset) }) {
-                        events.append((lines, output))
+                    _ = try Store.decodeLine(line, number: lines, today: today) { event, flat in
+                        output.add(event, flat: flat, line: lines, offset: start)
                     }
                     start += length + 1
                 }
             }
-            return (events, lines)
+            return (output, lines)
         }
         condition.lock()
         slots[chunk] = .decoded(result)

@@ -158,22 +158,51 @@ extension Store {
         try validate(event, in: txn, context: &context)
         let position = try txn.head().position + 1
         let entries = prepared.record == nil ? try indexEntries(for: event, at: position, in: txn) : []
+        let head = try prepared.template.withView { template in
+            try write(id: id, template: template, record: prepared.record, day: event.occurred, in: txn, context: &context)
+        }
+        precondition(head.position == position, "the position an event's entries were made for")
+        for entry in entries { try txn.put(entry) }
+        if event.touchesMembership { context.memberships = nil }
+        return head
+    }
+
+    /// Appends a plain event of an import (see `PlainEvent`) unless its id is in the log
+    /// already; whether it was new. `templates` are those of its chunk.
+    func appendIfNew(_ plain: PlainEvent, templates: UnsafeRawBufferPointer, in txn: WriteTransaction, context: inout AppendContext) throws -> Bool {
+        if !plain.isFresh, try txn.position(of: plain.id) != nil { return false }
+        let template = TemplateView(fields: UnsafeRawBufferPointer(rebasing: templates[plain.template]), split: plain.split)
+        _ = try write(id: plain.id, template: template, record: plain.record, day: plain.day, in: txn, context: &context)
+        return true
+    }
+
+    /// Writes an event that is checked, with a new id: its canonical JSON rendered straight
+    /// into the log's page, and its day record if it was made ahead.
+    private func write(
+        id: EventID, template: TemplateView, record: CompactRecord?, day: Day, in txn: WriteTransaction, context: inout AppendContext
+    ) throws -> Head {
         if context.recorded?.time != txn.recorded {
             context.recorded = (txn.recorded, CanonicalTemplate.recordedField(txn.recorded))
         }
         let recordedField = context.recorded!.field
-        // The canonical JSON is rendered straight into the log's page.
         guard let head = try txn.append(
-            id: id, fresh: true, byteCount: { seq, _ in prepared.template.renderedCount(seq: seq, recordedField: recordedField) },
-            write: { seq, _, bytes in prepared.template.render(seq: seq, recordedField: recordedField, into: bytes) })
+            id: id, fresh: true, byteCount: { seq, _ in template.renderedCount(seq: seq, recordedField: recordedField) },
+            write: { seq, _, bytes in template.render(seq: seq, recordedField: recordedField, into: bytes) })
         else { preconditionFailure("a fresh or looked-up id is not in the log") }
-        precondition(head.position == position, "the position an event's entries were made for")
-        if let record = prepared.record?.placed(at: position) {
-            try event.occurred.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: day) } }
+        if let record = record?.placed(at: head.position) {
+            try day.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: self.day) } }
         }
-        for entry in entries { try txn.put(entry) }
-        if event.touchesMembership { context.memberships = nil }
         return head
+    }
+
+    /// The day record of an event an import can append without the `Event` (see
+    /// `PlainEvent`): no rule checks it against the log (`validate`), and its one index entry
+    /// is made ahead (`standaloneRecord`). Nil for any other event.
+    static func plainRecord(for event: Event) -> CompactRecord? {
+        switch event.fact {
+        case .mcCase, .outcome, .retraction, .correction: nil // the cases `validate` checks
+        default: standaloneRecord(for: event)
+        }
     }
 
     private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "") throws {
@@ -195,6 +224,7 @@ extension Store {
             }
             try validate(c.replacement, in: txn, context: &context, prefix: "replacement.")
         default:
+            // An import appends plain events without coming here (`plainRecord`).
             break
         }
     }

@@ -211,6 +211,55 @@ struct StoreTests {
         #expect(try cells(.mc, "2013-10")["studies/1490"] == 1)
     }
 
+    /// An import lays most events out as plain values (`PlainEvent`, with their templates in
+    /// one buffer per chunk) and prepares the rest in full, side by side in the same chunks. The
+    /// log must hold them in the order of their lines, byte for byte as the same events
+    /// appended one by one are stored (but for the recorded time), in a small import and in a
+    /// large one (bulk mode, several chunks).
+    @Test(arguments: [300, 8_000])
+    func anImportStoresPlainAndOtherEventsInTheOrderOfTheirLines(count: Int) throws {
+        func line(_ i: Int) -> String {
+            let id = #""id":"00000000-0000-4000-8000-\#(String(format12: i))""#
+            switch i % 8 {
+            case 0: return #"{\#(id),"type":"navet.visit","occurred":"2013-09-12","municipality":"borås","school":"Sjöbo","pupils":\#(i % 90 + 1),"teachers":2}"#
+            case 1: return #"{\#(id),"type":"navet.visit","occurred":"2013-09-12","organisation":"Kuben AB","pupils":1,"teachers":1}"#
+            case 2: return #"{\#(id),"type":"navet.training","occurred":"2013-09-13","participants":3,"days":1.50,"municipality":"1490"}"#
+            case 3: return #"{\#(id),"type":"navet.public","occurred":"2013-09-14","children":\#(i),"adults":1,"note":"\"Draken\" \#(i)"}"#
+            case 4: return #"{\#(id),"type":"mc.case","occurred":"2013-09-14","case":"MC-\#(i)","municipality":"Mark","service":"core"}"#
+            case 5: return #"{\#(id),"type":"mc.outcome","occurred":"2013-10-14","case":"MC-\#(i - 1)","municipality":"Mark","outcome":"studies"}"#
+            case 6: return #"{\#(id),"type":"grant.decision","occurred":"2013-05-02","grant":"G-\#(i)","project":"P","area":"tillvaxt","amount_sek":\#(i),"decision":"approved"}"#
+            default: return #"{"type":"navet.lecture","occurred":"2013-09-14","attendees":30,"title":"Föreläsning"}"#
+            }
+        }
+        let lines = (1...count).map(line) + [line(8), line(7)] // a plain line given twice, and one without an id
+        let imported = TemporaryDirectory(), appended = TemporaryDirectory()
+        defer { imported.remove(); appended.remove() }
+        let store = try Store(path: imported.path, seedMembership: true)
+        #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: count + 1, existing: 1))
+        let expected = try Store(path: appended.path, seedMembership: true)
+        _ = try expected.append(lines.prefix(count).map { try Self.event($0) } + [Self.event(line(7))])
+        func stored(_ store: Store) throws -> [String] {
+            try store.log.read { txn in
+                var events: [String] = []
+                try txn.forEachEvent(after: 0) { event in
+                    // Ids given to events without one differ; so do the recorded times.
+                    let json = String(decoding: event.bytes, as: UTF8.self)
+                        .replacing(/"recorded":"[^"]*"/, with: "").replacing(/"id":"[^"]*"/, with: #""id":"\#(event.id.high >> 48 == 0 ? event.id.description : "fresh")""#)
+                    events.append(json)
+                    return true
+                }
+                return events
+            }
+        }
+        let got = try stored(store), want = try stored(expected)
+        #expect(got.count == want.count)
+        for (position, (got, want)) in zip(got, want).enumerated() where got != want {
+            Issue.record("position \(position + 1): \(got), expected \(want)")
+            break
+        }
+        #expect(try store.verify().position == store.head().position)
+    }
+
     @Test func importsCSVWithATypeColumn() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let store = try Store(path: dir.path)
