@@ -104,12 +104,28 @@ struct CanonicalTemplate: Sendable, Equatable {
         (fields, split) = object.fields(splittingAfter: .recorded, and: .seq)
     }
 
+    /// The template of `event`, copied from `flat`, the object it was read from, when it can be
+    /// (see `FlatObject.canonicalTemplate(of:)`).
+    init(_ event: Event, flat: FlatObject?) {
+        self = flat?.canonicalTemplate(of: event) ?? CanonicalTemplate(event)
+    }
+
+    /// Appends the fields of the template of `event` (see `init(_:flat:)`) to `buffer`; where
+    /// its parts split, counted from its first byte.
+    static func append(_ event: Event, flat: FlatObject?, to buffer: inout [UInt8]) -> (Int, Int) {
+        if let split = flat?.appendCanonicalTemplate(of: event, to: &buffer) { return split }
+        return CanonicalTemplate(event).withView { view in
+            buffer.append(contentsOf: view.fields)
+            return view.split
+        }
+    }
+
     /// `"recorded":"…"`.
     static func recordedField(_ recorded: Milliseconds) -> [UInt8] {
         Array("\"recorded\":\"\(Timestamp.rfc3339(recorded))\"".utf8)
     }
 
-    /// The template's bytes, lent to `body`.
+    /// The template's bytes, lent to `body` (the view is valid only during the call).
     func withView<R>(_ body: (TemplateView) throws -> R) rethrows -> R {
         try fields.withUnsafeBytes { try body(TemplateView(fields: $0, split: split)) }
     }
@@ -128,7 +144,8 @@ struct CanonicalTemplate: Sendable, Equatable {
 }
 
 /// A canonical template's bytes, wherever they are kept: in a `CanonicalTemplate`, or among
-/// the templates of an import's chunk (`ImportChunk`).
+/// the templates of an import's chunk (`ImportChunk`). It points at bytes it does not own, so
+/// it lives only inside the closure that lends them.
 struct TemplateView {
     /// Every field with a leading comma: those before "recorded", then those between
     /// "recorded" and "seq", then those after "seq"; `split` holds where the second and third

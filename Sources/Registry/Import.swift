@@ -34,7 +34,7 @@ extension Store {
         var random = SecureRandom()
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         func decoding() -> DecodingPipeline<ImportChunk> {
-            DecodingPipeline(data, today: today) { lines in ImportChunk(ids: ids, expectedLines: lines) }
+            DecodingPipeline(data, today: today) { bytes in ImportChunk(ids: ids, bytes: bytes) }
         }
         var pipeline = decoding()
         defer { pipeline.cancel() }
@@ -61,6 +61,7 @@ extension Store {
             // A rerun after the map grew starts over.
             var importer = Importer(store: self, txn: txn, context: context)
             try events(&importer)
+            context = importer.context
             result = ImportResult(appended: importer.new, existing: importer.existing)
         }
         return result
@@ -107,14 +108,14 @@ extension Store {
     }
 
     /// Decodes one line (without its newline), handing the event and the flat object it was
-    /// read from, if any, to `finish`: nil for a blank line.
-    static func decodeLine<T>(
-        _ bytes: UnsafeBufferPointer<UInt8>, number: Int, today: Day, _ finish: (Event, FlatObject?) -> T
-    ) throws(InputError) -> T? {
+    /// read from, if any, to `finish`; a blank line is skipped.
+    static func decodeLine(
+        _ bytes: UnsafeBufferPointer<UInt8>, number: Int, today: Day, _ finish: (Event, FlatObject?) -> Void
+    ) throws(InputError) {
         var line = 0..<bytes.count
         while let last = line.last, bytes[last] == 0x0D || bytes[last] == 0x20 || bytes[last] == 0x09 { line = line.dropLast() }
         while let first = line.first, bytes[first] == 0x20 || bytes[first] == 0x09 { line = line.dropFirst() }
-        if line.isEmpty { return nil }
+        if line.isEmpty { return }
         do throws(InputError) {
             return try Event.decode(json: UnsafeBufferPointer(rebasing: bytes[line]), today: today, finish)
         } catch {
@@ -125,255 +126,12 @@ extension Store {
     /// Decodes every non-blank line; the first bad line (by number) is the error.
     public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         guard try isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
-        let pipeline = DecodingPipeline(data, today: today) { lines in DecodedEvents(expectedLines: lines) }
+        let pipeline = DecodingPipeline(data, today: today) { bytes in DecodedEvents(bytes: bytes) }
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
         events.reserveCapacity(pipeline.lineCount)
         for chunk in 0..<pipeline.chunkCount { events += try pipeline.take(chunk).events }
         return events
-    }
-}
-
-/// What the decoding threads make of the lines of one chunk (see `DecodingPipeline`).
-protocol DecodedChunk: Sendable {
-    /// Adds the event of line `line`, counted from the chunk's first line (1), which starts at
-    /// byte `offset` of the input; `flat` is the object it was read from, if it had the common
-    /// shape (see `FlatObject`).
-    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int)
-    /// Numbers the lines from `first` instead of 1.
-    mutating func numberLines(from first: Int)
-}
-
-/// Decoded events with their line numbers.
-struct DecodedEvents: DecodedChunk {
-    private(set) var events: [(line: Int, event: Event)] = []
-
-    init(expectedLines: Int) { events.reserveCapacity(expectedLines) }
-
-    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) { events.append((line, event)) }
-
-    mutating func numberLines(from first: Int) {
-        for i in events.indices { events[i].line += first - 1 }
-    }
-}
-
-/// An event of an import that needs nothing from the log (`Store.plainRecord`): its id, its
-/// day record and where its template lies among its chunk's, all plain values. The appending
-/// thread copies, retains and frees nothing of it.
-struct PlainEvent: Sendable {
-    let id: EventID
-    /// The id was generated here, so it cannot be in the log yet.
-    let isFresh: Bool
-    let day: Day
-    let record: CompactRecord
-    /// Where its template lies among its chunk's `templates`, and where it splits (see
-    /// `TemplateView`).
-    let template: Range<Int>
-    let split: (Int, Int)
-}
-
-/// A chunk of an import, prepared for the log on a decoding thread: plain events (most of an
-/// import) as `PlainEvent`s with their templates in one buffer, any other event prepared in
-/// full.
-struct ImportChunk: DecodedChunk {
-    enum Item {
-        case plain(PlainEvent)
-        /// An index into `prepared`.
-        case prepared(Int)
-    }
-
-    /// Gives the fresh id of an event without one, by the offset of its line: ids then
-    /// increase through the file.
-    let ids: EventID.TimeOrderedSequence
-    private(set) var items: [(line: Int, item: Item)] = []
-    private(set) var templates: [UInt8] = []
-    private(set) var prepared: [PreparedEvent] = []
-
-    init(ids: EventID.TimeOrderedSequence, expectedLines: Int) {
-        self.ids = ids
-        items.reserveCapacity(expectedLines)
-        templates.reserveCapacity(expectedLines * 160)
-    }
-
-    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) {
-        guard let record = Store.plainRecord(for: event) else {
-            items.append((line, .prepared(prepared.count)))
-            prepared.append(PreparedEvent(event, flat: flat, freshID: { ids.id(offset) }))
-            return
-        }
-        var event = event
-        let isFresh = event.id == nil
-        if isFresh { event.id = ids.id(offset) }
-        let start = templates.count
-        let split = flat?.appendCanonicalTemplate(of: event, to: &templates) ?? CanonicalTemplate(event).withView { view in
-            templates.append(contentsOf: view.fields)
-            return view.split
-        }
-        let plain = PlainEvent(id: event.id!, isFresh: isFresh, day: event.occurred, record: record, template: start..<templates.count, split: split)
-        items.append((line, .plain(plain)))
-    }
-
-    mutating func numberLines(from first: Int) {
-        for i in items.indices { items[i].line += first - 1 }
-    }
-}
-
-/// JSON Lines decoded (and made into a `Chunk`, e.g. prepared for the log) in chunks, on
-/// background threads, in the order the consuming thread will ask for them. Each chunk is
-/// handed out once and then forgotten: what is kept is only what the decoders are ahead of
-/// the consumer (the whole file at worst, when decoding outpaces appending).
-///
-/// One core is left to the consuming thread (the appending one), which decodes chunks itself
-/// while the one it needs is not ready: every core stays busy and none is shared by two busy
-/// threads.
-final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
-    /// About 4000 lines of a typical import: the decoding threads find the lines themselves.
-    static var chunkBytes: Int { 1 << 19 }
-    private let data: [UInt8]
-    /// Where each chunk starts: after a newline, or at 0; the last entry is the end.
-    private let starts: [Int]
-    private let today: Day
-    /// Makes an empty chunk for about this many lines.
-    private let makeChunk: @Sendable (Int) -> Chunk
-    private let condition = NSCondition()
-    /// A decoded chunk, its lines counted from its first line (1), and how many lines it has;
-    /// or the error of its first bad line (numbered the same way).
-    private typealias Decoded = Result<(chunk: Chunk, lines: Int), InputError>
-    private enum Slot {
-        case pending
-        case decoded(Decoded)
-        case taken
-    }
-    private var slots: [Slot]
-    /// The first chunk no thread has started.
-    private var nextChunk = 0
-    /// The number of the first line of the next chunk to hand out.
-    private var nextLine = 1
-    private var cancelled = false
-
-    /// How many lines `data` has (a last line without a newline counts): what sizes the map
-    /// ahead of an import and chooses bulk mode.
-    let lineCount: Int
-    var chunkCount: Int { slots.count }
-    /// Whether a chunk was handed out.
-    private(set) var started = false
-
-    init(_ data: [UInt8], today: Day, makeChunk: @escaping @Sendable (Int) -> Chunk) {
-        self.data = data
-        self.today = today
-        self.makeChunk = makeChunk
-        lineCount = Self.countLines(data)
-        // A byte order mark, as some editors write, is not part of the first line.
-        var starts = [data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
-        data.withUnsafeBufferPointer { bytes in
-            var at = Self.chunkBytes
-            while at < bytes.count {
-                guard let newline = UnsafeBufferPointer(rebasing: bytes[at...]).firstIndex(of: 0x0A) else { break }
-                if at + newline + 1 < bytes.count { starts.append(at + newline + 1) }
-                at = max(at + newline + 1, starts.last! + Self.chunkBytes)
-            }
-        }
-        starts.append(data.count)
-        self.starts = starts
-        slots = Array(repeating: .pending, count: starts[0] == data.count ? 0 : starts.count - 1)
-        let workers = min(slots.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
-        for _ in 0..<workers {
-            DispatchQueue.global().async {
-                while let chunk = self.claim() { self.decode(chunk) }
-            }
-        }
-    }
-
-    /// Counts newlines with `memchr`, which looks at many bytes at a time (a few milliseconds
-    /// for 100 MB).
-    private static func countLines(_ data: [UInt8]) -> Int {
-        data.withUnsafeBufferPointer { bytes in
-            guard var at = bytes.baseAddress else { return 0 }
-            let end = at + bytes.count
-            var lines = bytes.last == 0x0A ? 0 : 1
-            while let newline = memchr(at, 0x0A, end - at) {
-                lines += 1
-                at = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
-            return lines
-        }
-    }
-
-    /// Chunk `index`, its lines numbered in the whole input, handed out once. While it is not
-    /// decoded yet, the calling thread decodes chunks no other thread has started.
-    func take(_ index: Int) throws(InputError) -> Chunk {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            switch slots[index] {
-            case .decoded(let result):
-                slots[index] = .taken
-                started = true
-                let first = nextLine
-                switch result {
-                case .failure(let error): throw error.at(line: first - 1 + (error.line ?? 1))
-                case .success(var decoded):
-                    nextLine += decoded.lines
-                    if first > 1 { decoded.chunk.numberLines(from: first) }
-                    return decoded.chunk
-                }
-            case .taken:
-                preconditionFailure("chunk \(index) was handed out already")
-            case .pending:
-                break
-            }
-            if nextChunk < slots.count {
-                let chunk = nextChunk
-                nextChunk += 1
-                condition.unlock()
-                decode(chunk)
-                condition.lock()
-            } else {
-                condition.wait()
-            }
-        }
-    }
-
-    /// Takes the next chunk to decode, if any is left.
-    private func claim() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        guard !cancelled, nextChunk < slots.count else { return nil }
-        defer { nextChunk += 1 }
-        return nextChunk
-    }
-
-    /// Stops decoding chunks not yet started.
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.unlock()
-    }
-
-    private func decode(_ chunk: Int) {
-        let result = Decoded { () throws(InputError) in
-            var output = makeChunk((starts[chunk + 1] - starts[chunk]) / 100)
-            var lines = 0
-            try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
-                var start = starts[chunk]
-                let end = starts[chunk + 1]
-                while start < end {
-                    let newline = memchr(bytes.baseAddress! + start, 0x0A, end - start)
-                    let length = newline.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - (bytes.baseAddress! + start) } ?? (end - start)
-                    lines += 1
-                    let line = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
-                    _ = try Store.decodeLine(line, number: lines, today: today) { event, flat in
-                        output.add(event, flat: flat, line: lines, offset: start)
-                    }
-                    start += length + 1
-                }
-            }
-            return (output, lines)
-        }
-        condition.lock()
-        slots[chunk] = .decoded(result)
-        condition.broadcast()
-        condition.unlock()
     }
 }
 

@@ -52,14 +52,18 @@ struct PreparedEvent: Sendable {
         self.init(event, freshID: { EventID.timeOrdered(milliseconds: now, using: &random) })
     }
 
-    /// `freshID` gives the id of an event that has none; `flat` is the object it was read from,
-    /// if it had the common shape (its template is then copied from the input).
-    init(_ event: Event, flat: FlatObject? = nil, freshID: () -> EventID) {
-        var event = event
-        isFresh = event.id == nil
-        if isFresh { event.id = freshID() }
+    /// `freshID` gives the id of an event that has none.
+    init(_ event: Event, freshID: () -> EventID) {
+        let (event, isFresh) = event.identified(by: freshID)
+        self.init(event, isFresh: isFresh, flat: nil)
+    }
+
+    /// An event with its id; `flat` is the object it was read from, if it had the common shape
+    /// (its template is then copied from the input).
+    init(_ event: Event, isFresh: Bool, flat: FlatObject?) {
         self.event = event
-        template = flat?.canonicalTemplate(of: event) ?? CanonicalTemplate(event)
+        self.isFresh = isFresh
+        template = CanonicalTemplate(event, flat: flat)
         record = Store.standaloneRecord(for: event)
     }
 
@@ -159,7 +163,7 @@ extension Store {
         let position = try txn.head().position + 1
         let entries = prepared.record == nil ? try indexEntries(for: event, at: position, in: txn) : []
         let head = try prepared.template.withView { template in
-            try write(id: id, template: template, record: prepared.record, day: event.occurred, in: txn, context: &context)
+            try write(id: id, template: template, record: prepared.record, occurred: event.occurred, in: txn, context: &context)
         }
         precondition(head.position == position, "the position an event's entries were made for")
         for entry in entries { try txn.put(entry) }
@@ -171,15 +175,16 @@ extension Store {
     /// already; whether it was new. `templates` are those of its chunk.
     func appendIfNew(_ plain: PlainEvent, templates: UnsafeRawBufferPointer, in txn: WriteTransaction, context: inout AppendContext) throws -> Bool {
         if !plain.isFresh, try txn.position(of: plain.id) != nil { return false }
+        precondition(plain.template.upperBound <= templates.count, "the template lies among its chunk's")
         let template = TemplateView(fields: UnsafeRawBufferPointer(rebasing: templates[plain.template]), split: plain.split)
-        _ = try write(id: plain.id, template: template, record: plain.record, day: plain.day, in: txn, context: &context)
+        _ = try write(id: plain.id, template: template, record: plain.record, occurred: plain.occurred, in: txn, context: &context)
         return true
     }
 
     /// Writes an event that is checked, with a new id: its canonical JSON rendered straight
     /// into the log's page, and its day record if it was made ahead.
     private func write(
-        id: EventID, template: TemplateView, record: CompactRecord?, day: Day, in txn: WriteTransaction, context: inout AppendContext
+        id: EventID, template: TemplateView, record: CompactRecord?, occurred: Day, in txn: WriteTransaction, context: inout AppendContext
     ) throws -> Head {
         if context.recorded?.time != txn.recorded {
             context.recorded = (txn.recorded, CanonicalTemplate.recordedField(txn.recorded))
@@ -190,7 +195,7 @@ extension Store {
             write: { seq, _, bytes in template.render(seq: seq, recordedField: recordedField, into: bytes) })
         else { preconditionFailure("a fresh or looked-up id is not in the log") }
         if let record = record?.placed(at: head.position) {
-            try day.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: self.day) } }
+            try occurred.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: day) } }
         }
         return head
     }
@@ -266,6 +271,14 @@ public struct AppendContext {
 }
 
 extension Event {
+    /// This event with an id: its own, or else `freshID()` (then `isFresh`).
+    func identified(by freshID: () -> EventID) -> (event: Event, isFresh: Bool) {
+        guard id == nil else { return (self, false) }
+        var event = self
+        event.id = freshID()
+        return (event, true)
+    }
+
     var touchesMembership: Bool {
         switch fact {
         case .membership: true

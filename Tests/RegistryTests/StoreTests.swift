@@ -118,8 +118,15 @@ struct StoreTests {
             return error?.line == 17_500 && error?.field == "colour"
         }
         #expect(try store.head() == before)
-        lines[17_499] = lines[0]
+        // A rule checked while appending, in a late chunk, names its line too.
+        lines[17_499] = #"{"type":"mc.outcome","occurred":"2013-10-14","case":"NONE-1","municipality":"Mark","outcome":"studies"}"#
         lines[18_999] = ""
+        #expect { try store.importEvents(Array(lines.joined(separator: "\n").utf8)) } throws: { error in
+            let error = error as? InputError
+            return error?.line == 17_500 && error?.field == "case"
+        }
+        #expect(try store.head() == before)
+        lines[17_499] = lines[0]
         #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: 19_999, existing: 0))
         // Fresh ids follow the lines: they increase through the file.
         let ids = try store.log.read { txn in
@@ -225,19 +232,28 @@ struct StoreTests {
             case 1: return #"{\#(id),"type":"navet.visit","occurred":"2013-09-12","organisation":"Kuben AB","pupils":1,"teachers":1}"#
             case 2: return #"{\#(id),"type":"navet.training","occurred":"2013-09-13","participants":3,"days":1.50,"municipality":"1490"}"#
             case 3: return #"{\#(id),"type":"navet.public","occurred":"2013-09-14","children":\#(i),"adults":1,"note":"\"Draken\" \#(i)"}"#
+            case 4 where i % 16 == 4: return #"{"type":"mc.case","occurred":"2013-09-14","case":"MC-\#(i)","municipality":"Mark","service":"core"}"#
             case 4: return #"{\#(id),"type":"mc.case","occurred":"2013-09-14","case":"MC-\#(i)","municipality":"Mark","service":"core"}"#
             case 5: return #"{\#(id),"type":"mc.outcome","occurred":"2013-10-14","case":"MC-\#(i - 1)","municipality":"Mark","outcome":"studies"}"#
             case 6: return #"{\#(id),"type":"grant.decision","occurred":"2013-05-02","grant":"G-\#(i)","project":"P","area":"tillvaxt","amount_sek":\#(i),"decision":"approved"}"#
             default: return #"{"type":"navet.lecture","occurred":"2013-09-14","attendees":30,"title":"Föreläsning"}"#
             }
         }
-        let lines = (1...count).map(line) + [line(8), line(7)] // a plain line given twice, and one without an id
+        let greatestID = EventID("ffffffff-ffff-4fff-bfff-ffffffffffff")!
+        let greatest = #"{"id":"\#(greatestID)","type":"navet.public","occurred":"2013-09-14","children":1,"adults":1}"#
+        let repeated = [
+            line(8), // a plain line given twice
+            #"{"id":"00000000-0000-4000-8000-\#(String(format12: 12))","type":"navet.lecture","occurred":"2013-09-14","attendees":5}"#, // a case's id on a plain event
+        ]
+        let new = [line(7), greatest] // a plain line without an id; a plain id greater than every other
+        let lines = (1...count).map(line) + repeated + new
         let imported = TemporaryDirectory(), appended = TemporaryDirectory()
         defer { imported.remove(); appended.remove() }
         let store = try Store(path: imported.path, seedMembership: true)
-        #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: count + 1, existing: 1))
+        let seeded = try store.head().position
+        #expect(try store.importEvents(Array(lines.joined(separator: "\n").utf8)) == ImportResult(appended: count + 2, existing: 2))
         let expected = try Store(path: appended.path, seedMembership: true)
-        _ = try expected.append(lines.prefix(count).map { try Self.event($0) } + [Self.event(line(7))])
+        _ = try expected.append((lines.prefix(count) + new).map { try Self.event($0) })
         func stored(_ store: Store) throws -> [String] {
             try store.log.read { txn in
                 var events: [String] = []
@@ -251,6 +267,17 @@ struct StoreTests {
                 return events
             }
         }
+        // Fresh ids, of plain and of other events, are distinct and increase through the file.
+        let fresh = try store.log.read { txn in
+            var ids: [EventID] = []
+            try txn.forEachEvent(after: seeded) { event in
+                if event.id.high >> 48 != 0, event.id != greatestID { ids.append(event.id) }
+                return true
+            }
+            return ids
+        }
+        #expect(fresh.count == count / 8 + (count + 12) / 16 + 1) // lectures, cases without an id, line(7) again
+        #expect(fresh == fresh.sorted() && Set(fresh).count == fresh.count)
         let got = try stored(store), want = try stored(expected)
         #expect(got.count == want.count)
         for (position, (got, want)) in zip(got, want).enumerated() where got != want {

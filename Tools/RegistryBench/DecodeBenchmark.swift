@@ -7,8 +7,7 @@ struct DecodeBenchmark {
     let events: Int
 
     func run() throws {
-        var generator = Synthetic()
-        let data = generator.lines(events, from: Day(year: 2013, month: 1, day: 1)!, days: 365)
+        let data = Synthetic.lines2013(events)
         let lines = data.split(separator: 0x0A).map { Array($0) }
         let today = Day.today()
         var sink = 0
@@ -35,7 +34,7 @@ struct DecodeBenchmark {
             for text in texts { sink &+= try Event.decode(json: text, today: today).occurred.ordinal > 0 ? 1 : 0 }
         }
         let events = try lines.map { line in try Event.decode(line.withUnsafeBufferPointer { try JSONParser.parse($0) }, today: today) }
-        let writeOnly = try seconds { for event in events { sink &+= event.json.utf8.count } }
+        let writeOnly = seconds { for event in events { sink &+= event.json.utf8.count } }
         print("write canonical (event.json) only: \(String(format: "%.2f µs", writeOnly / Double(events.count) * 1e6))")
         let parallel = try seconds { sink &+= try Store.decodeLines(data, today: today).count }
         func perEvent(_ time: Double) -> String { String(format: "%.2f µs", time / Double(lines.count) * 1e6) }

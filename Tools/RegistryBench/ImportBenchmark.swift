@@ -7,8 +7,7 @@ struct ImportBenchmark {
     let events: Int
 
     func run() throws {
-        var generator = Synthetic()
-        let data = generator.lines(events, from: Day(year: 2013, month: 1, day: 1)!, days: 365)
+        let data = Synthetic.lines2013(events)
         let store = try Store(path: directory + "/import")
         var result: ImportResult?
         let time = try seconds { result = try store.importEvents(data) }

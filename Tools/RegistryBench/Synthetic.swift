@@ -28,6 +28,12 @@ struct Synthetic {
         }
     }
 
+    /// The lines of the import and decode benchmarks: `count` over 2013.
+    static func lines2013(_ count: Int) -> [UInt8] {
+        var generator = Synthetic()
+        return generator.lines(count, from: Day(year: 2013, month: 1, day: 1)!, days: 365)
+    }
+
     /// `count` lines, in date order, from `first` over `days` days.
     mutating func lines(_ count: Int, from first: Day, days: Int) -> [UInt8] {
         var out: [UInt8] = []

@@ -1,5 +1,4 @@
 import Foundation
-import Registry
 
 /// `registry-bench`: measurements run by hand (never timed assertions in tests). Build in
 /// release: `swift run -c release registry-bench <append|log|generate|decode|import|report|all> [options]`.
@@ -21,9 +20,7 @@ do {
         try LogBenchmark(directory: scratch, events: option("events", default: 1_000_000)).run()
     case "generate":
         // The import benchmark's lines, for measuring `registry import` end to end.
-        var generator = Synthetic()
-        let data = generator.lines(option("events", default: 1_000_000), from: Day(year: 2013, month: 1, day: 1)!, days: 365)
-        FileHandle.standardOutput.write(Data(data))
+        FileHandle.standardOutput.write(Data(Synthetic.lines2013(option("events", default: 1_000_000))))
     case "decode":
         try DecodeBenchmark(events: option("events", default: 200_000)).run()
     case "import":
@@ -35,7 +32,7 @@ do {
         try ImportBenchmark(directory: scratch, events: 1_000_000).run()
         try ReportBenchmark(directory: scratch, events: 10_000_000, years: 10).run()
     default:
-        print("usage: registry-bench append [--rounds N] | generate [--events N] > FILE | decode [--events N] | import [--events N] | report [--events N --years Y] | all")
+        print("usage: registry-bench append [--rounds N] | log [--events N] | generate [--events N] > FILE | decode [--events N] | import [--events N] | report [--events N --years Y] | all")
         exit(2)
     }
 } catch {
