@@ -112,7 +112,9 @@ struct FieldReader<Object: EventFields> {
         if isReplacement, type == .retraction || type == .correction {
             throw error(.`type`, "a replacement cannot be a \(type.rawValue)")
         }
-        let occurred = try day(.occurred, required: true)!
+        // A retraction or correction happens when it is made: without a date, it is today's.
+        let isAmendment = type == .retraction || type == .correction
+        let occurred = try day(.occurred, required: !isAmendment) ?? today
         guard occurred <= today else { throw error(.occurred, "\(occurred) is in the future (today is \(today))") }
         let by = try string(.by, required: false)
         let note = try string(.note, required: false)

@@ -81,9 +81,11 @@ public enum AsOf: Sendable, Equatable {
         if let day = Day(iso: text) { return .instant(day.endInstant.addingTimeInterval(-0.001)) }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return .instant(date) }
+        // RFC 3339 allows "t" and "z" in lower case; the formatter takes capitals only.
+        let instant = text.uppercased()
+        if let date = formatter.date(from: instant) { return .instant(date) }
         formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: text) { return .instant(date) }
+        if let date = formatter.date(from: instant) { return .instant(date) }
         throw InputError(field: "as_of", "\"\(text)\" is not an RFC 3339 instant (2014-02-15T12:00:00Z) or a date (2014-02-15)")
     }
 }

@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 import TestSupport
 import Testing
 @testable import Registry
@@ -123,6 +124,15 @@ struct ReportTests {
         #expect(now.value(row: "total", column: "total") == 26)
         #expect(now.asOfSeq == (try store.head().position))
         #expect(throws: InputError.self) { try AsOf.parse("last tuesday") }
+    }
+
+    /// RFC 3339 instants: "T" and "Z" in either case, an offset, fractions of a second.
+    @Test func asOfAnInstantTakesEveryRFC3339Form() throws {
+        let noon = Date(timeIntervalSince1970: 1_392_465_600) // 2014-02-15T12:00:00Z
+        for text in ["2014-02-15T12:00:00Z", "2014-02-15t12:00:00z", "2014-02-15T13:00:00+01:00", "2014-02-15T12:00:00.000Z"] {
+            #expect(try AsOf.parse(text) == .instant(noon), "\(text)")
+        }
+        #expect(try AsOf.parse("2014-02-15T12:00:00.250Z") == .instant(noon.addingTimeInterval(0.25)))
     }
 
     @Test func aCorrectionMovesCountsAndARetractionRemovesThem() throws {

@@ -114,6 +114,20 @@ struct ValidationTests {
         }
     }
 
+    /// A retraction or correction without `occurred` happens today; every other event needs
+    /// its date (the "is required" case above), and so does a replacement.
+    @Test func anAmendmentWithoutADateIsTodays() throws {
+        let target = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+        let retraction = try Self.decode(#"{"type":"retraction","target":"\#(target)","reason":"dubbel"}"#)
+        #expect(retraction.occurred == Self.today)
+        let correction = try Self.decode(#"{"type":"correction","target":"\#(target)","reason":"fel","replacement":{"type":"navet.public","occurred":"2013-09-14","children":4,"adults":2}}"#)
+        #expect(correction.occurred == Self.today)
+        #expect(throws: InputError.self) {
+            try Self.decode(#"{"type":"correction","target":"\#(target)","reason":"fel","replacement":{"type":"navet.public","children":4,"adults":2}}"#)
+        }
+        #expect { try Self.decode(#"{"type":"navet.public","children":4,"adults":2}"#) } throws: { ($0 as? InputError)?.field == "occurred" }
+    }
+
     @Test func acceptsDaysAsNumberOrString() throws {
         for (given, quarters) in [("0.5", 2), ("\"1.25\"", 5), ("2", 8), ("\"0.75\"", 3), ("1.50", 6)] {
             let event = try Self.decode(#"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":\#(given)}"#)
