@@ -18,6 +18,8 @@ struct RegistryCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            // Without a subcommand there is nothing to do: a usage error, not help (`--help` is that).
+            if command is RegistryCommand { throw ValidationError("give a subcommand") }
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

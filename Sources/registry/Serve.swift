@@ -7,13 +7,22 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the web app and HTTP API.")
     @OptionGroup var options: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
-    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var listening: PortOption
 
     func run() async throws {
         let store = try options.openForWriting()
-        print("serving \(options.path) on http://\(host):\(port)")
+        print("serving \(options.path) on http://\(host):\(listening.port)")
         fflush(nil) // the banner must show before the server runs, also into a file or pipe
-        try await serve(store: store, configuration: ServerConfiguration(host: host, port: port))
+        try await serve(store: store, configuration: ServerConfiguration(host: host, port: listening.port))
+    }
+}
+
+/// `--port`, for `serve` and `demo`.
+struct PortOption: ParsableArguments {
+    @Option(help: "Port to listen on (0: any free port, named in the log).") var port = 8080
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be a TCP port, 0 to 65535, got \(port)") }
     }
 }
 
@@ -61,7 +70,7 @@ struct UserCommand: ParsableCommand {
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Load the 2012–2013 history and serve it.")
     @OptionGroup var options: StoreOptions
-    @Option(help: "Port to listen on.") var port = 8080
+    @OptionGroup var listening: PortOption
     @Flag(help: "Load and exit.") var noServe = false
 
     func run() async throws {
@@ -83,8 +92,8 @@ struct Demo: AsyncParsableCommand {
             let credentials = try Users.add(store: store, name: name, role: role)
             print("  \(name) (\(role.rawValue)): password \(credentials.password)")
         }
-        print("\nOpen http://127.0.0.1:\(port)")
+        print("\nOpen http://127.0.0.1:\(listening.port)")
         fflush(nil) // the banner must show before the server runs, also into a file or pipe
-        try await serve(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: port))
+        try await serve(store: store, configuration: ServerConfiguration(host: "127.0.0.1", port: listening.port))
     }
 }

@@ -85,6 +85,16 @@ struct CLITests {
         #expect(badAsOf.status == 2)
         #expect(badAsOf.stderr.contains("--as-of \"soon\""))
         #expect(try registry.run(["report", "navet", "--period", "2013", "--format", "xml"]).status == 2)
+        // No subcommand, or a port no TCP has: usage errors, and no store is made.
+        #expect(try registry.run([]).status == 2)
+        #expect(try registry.run(["--help"]).status == 0)
+        for port in ["65536", "99999"] {
+            let badPort = try registry.run(["serve", "--port", port])
+            #expect(badPort.status == 2)
+            #expect(badPort.stderr.contains("--port"))
+            #expect(try registry.run(["demo", "--port", port]).status == 2)
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.sub("store")))
     }
 
     @Test func correctsAndRetractsByID() throws {
