@@ -38,6 +38,7 @@ struct APIController {
         // A browser session may read through the API, but only a token may write: a form on
         // another site cannot send one, so no CSRF token is needed here.
         guard let user = context.identity, user.credential == .token else { throw APIError.unauthorized() }
+        guard user.role.mayAppendAny else { throw APIError.forbidden("role \(user.role.rawValue) may not append events") }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let value: JSONValue
         do {
@@ -56,6 +57,13 @@ struct APIController {
             var error = error
             error.index = isArray ? index : nil
             return APIError(error)
+        }
+        // The role comes before the content: who may not append an event's type hears so
+        // (403), whatever else is wrong with it. A retraction or correction is judged by the
+        // type of its target, which only the log knows (`ServerState.append`).
+        for (index, value) in values.enumerated() {
+            guard let type = Self.declaredType(of: value), type != .retraction, type != .correction else { continue }
+            if !user.role.mayAppend(type) { throw APIError.forbidden(user.role.refusal(type), index: isArray ? index : nil) }
         }
         let today = Day.today()
         var events: [Event] = []
@@ -89,20 +97,43 @@ struct APIController {
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: out))
     }
 
-    /// `GET /api/events?after=SEQ&limit=N`: JSON Lines in log order, for catch-up readers.
+    /// The event type an object names, if it names a known one.
+    private static func declaredType(of value: JSONValue) -> EventType? {
+        guard case .object(let members) = value, case .string(let name)? = members.first(where: { $0.key == "type" })?.value else { return nil }
+        return EventType(rawValue: name)
+    }
+
+    /// `GET /api/events?after=SEQ&limit=N`: JSON Lines in log order, for catch-up readers:
+    /// the events after SEQ (0: all) up to the head as the request found it, or the first N
+    /// of them. They are read and sent a page at a time, so a reader of a large log costs no
+    /// more memory here than a page.
     @Sendable func getEvents(request: Request, context: AppRequestContext) async throws -> Response {
         try requireReader(context)
         let query = FormData(query: request)
         let after = try number(query, "after", default: 0, in: 0...UInt64.max)
-        let limit = try number(query, "limit", default: 1000, in: 1...10_000)
+        let limit = try number(query, "limit", default: UInt64.max, in: 1...UInt64.max)
         let store = state.store
-        let chunks = try await Blocking.run {
-            var chunks: [ByteBuffer] = []
-            try store.export(after: after, limit: Int(limit)) { chunks.append(ByteBuffer(bytes: $0)) }
-            return chunks
+        let head = try await Blocking.run { try store.head().position }
+        let last = after + min(limit, head - min(head, after)) // positions are consecutive
+        let body = ResponseBody { writer in
+            var next = after
+            while next < last {
+                let from = next, count = min(last - next, Self.eventsPage)
+                let chunks = try await Blocking.run {
+                    var chunks: [ByteBuffer] = []
+                    try store.export(after: from, limit: Int(count)) { chunks.append(ByteBuffer(bytes: $0)) }
+                    return chunks
+                }
+                try await writer.write(contentsOf: chunks)
+                next += count
+            }
+            try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(contentsOf: chunks))
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
     }
+
+    /// How many events `getEvents` reads at a time (a few megabytes).
+    static let eventsPage: UInt64 = 10_000
 
     /// `GET /api/reports/NAME?period=…&compare=…&as_of=…|as_of_seq=…`: the report JSON of
     /// §4, or CSV when `Accept` rates text/csv above application/json (or with `format=csv`,
@@ -155,7 +186,8 @@ struct APIController {
     private func number(_ query: FormData, _ name: String, default value: UInt64, in range: ClosedRange<UInt64>) throws -> UInt64 {
         guard let text = query.text(name) else { return value }
         guard let number = UInt64(text), range.contains(number) else {
-            throw APIError(.badRequest, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\"", field: name)
+            let bounds = range.upperBound == .max ? "of at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw APIError(.badRequest, "\(name) must be a whole number \(bounds), got \"\(text)\"", field: name)
         }
         return number
     }

@@ -34,7 +34,7 @@ struct ServerState: Sendable {
         }
         for (index, event) in events.enumerated() {
             for type in try governingTypes(of: event, batch: events) where !user.role.mayAppend(type) {
-                throw PermissionDenied(message: "role \(user.role.rawValue) may not append \(type.rawValue) events", index: index)
+                throw PermissionDenied(message: user.role.refusal(type), index: index)
             }
         }
         return try await writer.append(events)

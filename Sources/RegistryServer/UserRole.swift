@@ -28,6 +28,12 @@ public enum UserRole: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// Whether this role may append events of any type.
+    var mayAppendAny: Bool { EventType.allCases.contains(where: mayAppend) }
+
+    /// Why this role may not append an event of `type`.
+    func refusal(_ type: EventType) -> String { "role \(rawValue) may not append \(type.rawValue) events" }
+
     /// Reports, the event log and the export.
     var mayRead: Bool { self == .analyst || self == .admin }
 }

@@ -71,6 +71,20 @@ import Testing
                 #expect(try denied.object()["index"]?.isNull == true)
                 #expect(try await client.postEvents(retraction, as: .coach, fixture).status == .created)
 
+                // The role comes before the content: what a role may not append is refused as
+                // such (403), whatever else is wrong with it, also in an array and for a
+                // retraction of nothing by a role that appends nothing.
+                let badVisit = Sample.visit(pupils: -1)
+                #expect(try await client.postEvents(badVisit, as: .coach, fixture).status == .forbidden)
+                #expect(try await client.postEvents(badVisit, as: .analyst, fixture).status == .forbidden)
+                #expect(try await client.postEvents(badVisit, as: .reception, fixture).status == .badRequest)
+                let mixed = try await client.postEvents("[\(Sample.mcCase("MC-3")),\(badVisit)]", as: .coach, fixture)
+                #expect(mixed.status == .forbidden)
+                #expect(try mixed.object()["index"]?.int == 1)
+                let nothing = #"{"type":"retraction","target":"\#(EventID.random())","reason":"x"}"#
+                #expect(try await client.postEvents(nothing, as: .analyst, fixture).status == .forbidden)
+                #expect(try await client.postEvents(nothing, as: .coach, fixture).status == .badRequest)
+
                 // Reading the log and reports is for analysts and admins.
                 #expect(try await client.get("/api/events", as: .reception, fixture).status == .forbidden)
                 #expect(try await client.get("/api/reports/navet?period=2013", as: .coach, fixture).status == .forbidden)
@@ -288,6 +302,23 @@ import Testing
                 let bad = try await client.get("/api/events?after=-1", as: .analyst, fixture)
                 #expect(bad.status == .badRequest)
                 #expect(try bad.object()["field"]?.string == "after")
+                #expect(try await client.get("/api/events?limit=0", as: .analyst, fixture).status == .badRequest)
+
+                // Without `after` or `limit`: the whole log, sent a page at a time, in order.
+                let many = try (1...Int(APIController.eventsPage) + 50).map { i in
+                    try Event.decode(json: Sample.visit(pupils: i % 90 + 1), today: .today())
+                }
+                _ = try fixture.store.append(many)
+                let head = try fixture.store.head().position
+                let whole = try await client.get("/api/events", as: .analyst, fixture)
+                var everything: [UInt8] = []
+                try fixture.store.export(after: 0) { everything += $0 }
+                #expect(whole.text.split(separator: "\n").count == Int(head))
+                #expect(whole.text == String(decoding: everything, as: UTF8.self))
+                let rest = try await client.get("/api/events?after=\(head - 5)&limit=1000000", as: .analyst, fixture)
+                #expect(rest.text.split(separator: "\n").count == 5)
+                let past = try await client.get("/api/events?after=\(head + 10)", as: .analyst, fixture)
+                #expect(past.status == .ok && past.text.isEmpty)
             }
         }
     }
