@@ -41,14 +41,7 @@ struct Import: ParsableCommand {
     @Argument(help: "The file, or - for standard input.") var file: String
 
     func run() throws {
-        let data: Data
-        if file == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: file) else { throw CLIError.rejected("cannot read \(file)") }
-            data = contents
-        }
-        let bytes = [UInt8](data)
+        let bytes = file == "-" ? [UInt8](FileHandle.standardInput.readDataToEndOfFile()) : try readFile(file)
         let result: ImportResult
         if Store.exists(at: options.path) {
             // Decoding runs alongside the append.
@@ -60,6 +53,36 @@ struct Import: ParsableCommand {
         }
         print("appended \(result.appended), already there \(result.existing)")
     }
+}
+
+/// The bytes of a file, read straight into the array: an import's file may be large, and going
+/// through `Data` would copy it once more.
+func readFile(_ path: String) throws -> [UInt8] {
+    func failure() -> CLIError { CLIError.rejected("cannot read \(path): \(String(cString: strerror(errno)))") }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw failure() }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw failure() }
+    var failed = false
+    var bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, count in
+        while count < buffer.count {
+            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+            if n < 0 { failed = true }
+            if n <= 0 { return }
+            count += n
+        }
+    }
+    // A file that grows meanwhile (or reports no size) is read to its end.
+    var more = [UInt8](repeating: 0, count: 1 << 16)
+    while !failed {
+        let n = read(fd, &more, more.count)
+        if n < 0 { failed = true }
+        if n <= 0 { break }
+        bytes += more[..<n]
+    }
+    if failed { throw failure() }
+    return bytes
 }
 
 struct Export: ParsableCommand {

@@ -187,6 +187,12 @@ struct CLITests {
         let array = try registry.run(["import", "-"], stdin: Data("[\(lines.joined(separator: ","))]".utf8))
         #expect(array.status == 1)
         #expect(array.stderr.contains("JSON array"), "\(array.stderr)")
+        // A file that tells no size (a pipe by name) is read to its end; what is no file is named.
+        let named = try registry.run(["import", "/dev/stdin"], stdin: Data(lines.joined(separator: "\n").utf8))
+        #expect(named.stdout == "appended 3, already there 0\n", "\(named.stderr)")
+        let folder = try registry.run(["import", dir.path])
+        #expect(folder.status == 1)
+        #expect(folder.stderr.contains("cannot read \(dir.path)"))
     }
 
     @Test func severalProcessesAppendingAtOnceLoseNothing() throws {
