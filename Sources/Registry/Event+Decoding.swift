@@ -109,12 +109,10 @@ struct FieldReader<Object: EventFields> {
             guard let parsed = EventID(text) else { throw error(.id, "must be a UUID, got \"\(text)\"") }
             id = parsed
         }
-        if isReplacement, type == .retraction || type == .correction {
+        if isReplacement, type.isAmendment {
             throw error(.`type`, "a replacement cannot be a \(type.rawValue)")
         }
-        // A retraction or correction happens when it is made: without a date, it is today's.
-        let isAmendment = type == .retraction || type == .correction
-        let occurred = try day(.occurred, required: !isAmendment) ?? today
+        let occurred = try day(.occurred, required: true)!
         guard occurred <= today else { throw error(.occurred, "\(occurred) is in the future (today is \(today))") }
         let by = try string(.by, required: false)
         let note = try string(.note, required: false)

@@ -35,6 +35,9 @@ public enum EventType: String, CaseIterable, Sendable {
     /// The role that may append this type (besides admin).
     public var unitPrefix: String { String(rawValue.prefix { $0 != "." }) }
 
+    /// A retraction or correction: an event about an earlier one.
+    public var isAmendment: Bool { self == .retraction || self == .correction }
+
     /// Whether events of this type have an origin: `municipality` or `organisation`, or neither (§2).
     public var hasOrigin: Bool {
         switch self {

@@ -146,8 +146,6 @@ extension FlatObject {
             keys |= key.bit
             size += 1 + key.quotedName.utf8CodeUnitCount
         }
-        // A retraction without a date is today's: that date is the event's, not typed.
-        guard keys & FieldKey.occurred.bit != 0 else { return nil }
         // The fields written from the event.
         let municipality: String?
         if case .municipality(let m) = event.fact.recordOrigin { municipality = m.code } else { municipality = nil }

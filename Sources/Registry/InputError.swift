@@ -24,6 +24,8 @@ public struct InputError: Error, Equatable, CustomStringConvertible, Sendable {
         return parts.joined(separator: ": ")
     }
 
-    func at(line: Int) -> InputError { var copy = self; copy.line = line; return copy }
-    func at(index: Int) -> InputError { var copy = self; copy.index = index; return copy }
+    /// This error, found on line `line` of a file.
+    public func at(line: Int) -> InputError { var copy = self; copy.line = line; return copy }
+    /// This error, found in the event at `index` of a batch.
+    public func at(index: Int) -> InputError { var copy = self; copy.index = index; return copy }
 }

@@ -38,7 +38,6 @@ struct APIController {
         // A browser session may read through the API, but only a token may write: a form on
         // another site cannot send one, so no CSRF token is needed here.
         guard let user = context.identity, user.credential == .token else { throw APIError.unauthorized() }
-        guard user.role.mayAppendAny else { throw APIError.forbidden("role \(user.role.rawValue) may not append events") }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
         let value: JSONValue
         do {
@@ -52,34 +51,21 @@ struct APIController {
         default: (values, isArray) = ([value], false)
         }
         guard !values.isEmpty else { throw APIError(.badRequest, "the array holds no events") }
-        // An index only means something for an array.
-        func located(_ error: InputError, at index: Int?) -> APIError {
-            var error = error
-            error.index = isArray ? index : nil
-            return APIError(error)
-        }
-        // The role comes before the content: who may not append an event's type hears so
-        // (403), whatever else is wrong with it. A retraction or correction is judged by the
-        // type of its target, which only the log knows (`ServerState.append`).
-        for (index, value) in values.enumerated() {
-            guard let type = Self.declaredType(of: value), type != .retraction, type != .correction else { continue }
-            if !user.role.mayAppend(type) { throw APIError.forbidden(user.role.refusal(type), index: isArray ? index : nil) }
-        }
-        let today = Day.today()
-        var events: [Event] = []
-        events.reserveCapacity(values.count)
-        for (index, value) in values.enumerated() {
-            do {
-                events.append(try Event.decode(value, today: today))
-            } catch {
-                throw located(error, at: index)
-            }
-        }
         let appended: [Appended]
         do {
+            // The role comes before the content: what the user may not append is refused as
+            // such (403), whatever else is wrong with it.
+            try state.checkRole(values, as: user)
+            let today = Day.today()
+            var events: [Event] = []
+            for (index, value) in values.enumerated() {
+                do { events.append(try Event.decode(value, today: today)) } catch { throw error.at(index: index) }
+            }
             appended = try await state.append(events, as: user)
-        } catch let error as InputError {
-            throw located(error, at: error.index)
+        } catch var error as InputError {
+            // An index only means something for an array.
+            if !isArray { error.index = nil }
+            throw APIError(error)
         } catch let denied as PermissionDenied {
             throw APIError.forbidden(denied.message, index: isArray ? denied.index : nil)
         } catch let error as LogError {
@@ -97,12 +83,6 @@ struct APIController {
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: out))
     }
 
-    /// The event type an object names, if it names a known one.
-    private static func declaredType(of value: JSONValue) -> EventType? {
-        guard case .object(let members) = value, case .string(let name)? = members.first(where: { $0.key == "type" })?.value else { return nil }
-        return EventType(rawValue: name)
-    }
-
     /// `GET /api/events?after=SEQ&limit=N`: JSON Lines in log order, for catch-up readers:
     /// the events after SEQ (0: all) up to the head as the request found it, or the first N
     /// of them. They are read and sent a page at a time, so a reader of a large log costs no
@@ -112,24 +92,40 @@ struct APIController {
         let query = FormData(query: request)
         let after = try number(query, "after", default: 0, in: 0...UInt64.max)
         let limit = try number(query, "limit", default: UInt64.max, in: 1...UInt64.max)
-        let store = state.store
+        let store = state.store, logger = context.logger
         let head = try await Blocking.run { try store.head().position }
         let last = after + min(limit, head - min(head, after)) // positions are consecutive
+        // The first page is read before the status goes out: a store that cannot be read
+        // answers with an error status, not a cut-off 200.
+        let firstCount = min(last - after, Self.eventsPage)
+        let first = try await Self.page(of: store, after: after, count: firstCount)
         let body = ResponseBody { writer in
-            var next = after
-            while next < last {
-                let from = next, count = min(last - next, Self.eventsPage)
-                let chunks = try await Blocking.run {
-                    var chunks: [ByteBuffer] = []
-                    try store.export(after: from, limit: Int(count)) { chunks.append(ByteBuffer(bytes: $0)) }
-                    return chunks
+            do {
+                try await writer.write(contentsOf: first)
+                var next = after + firstCount
+                while next < last {
+                    let count = min(last - next, Self.eventsPage)
+                    try await writer.write(contentsOf: Self.page(of: store, after: next, count: count))
+                    next += count
                 }
-                try await writer.write(contentsOf: chunks)
-                next += count
+                try await writer.finish(nil)
+            } catch {
+                // The status is sent: all that is left is to cut the response short, and say why here.
+                logger.warning("sending the log stopped", metadata: ["error": "\(error)"])
+                throw error
             }
-            try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: body)
+    }
+
+    /// `count` events after position `after`, as export lines, read off the cooperative threads.
+    private static func page(of store: Store, after: UInt64, count: UInt64) async throws -> [ByteBuffer] {
+        guard count > 0 else { return [] }
+        return try await Blocking.run {
+            var chunks: [ByteBuffer] = []
+            try store.export(after: after, limit: Int(count)) { chunks.append(ByteBuffer(bytes: $0)) }
+            return chunks
+        }
     }
 
     /// How many events `getEvents` reads at a time (a few megabytes).

@@ -40,6 +40,38 @@ struct ServerState: Sendable {
         return try await writer.append(events)
     }
 
+    /// Refuses, before they are decoded, the objects of a request that `user` may not append
+    /// whatever their content: by their type, a correction's replacement type, or the type of
+    /// a target in the log (`append` judges the decoded events again, with targets in the
+    /// same request too).
+    func checkRole(_ values: [JSONValue], as user: User) throws {
+        guard user.role.mayAppendAny else { throw PermissionDenied(message: "role \(user.role.rawValue) may not append events", index: nil) }
+        for (index, value) in values.enumerated() {
+            for type in declaredTypes(of: value) where !user.role.mayAppend(type) {
+                throw PermissionDenied(message: user.role.refusal(type), index: index)
+            }
+        }
+    }
+
+    /// `governingTypes` of an object not yet decoded, as far as it can be read.
+    private func declaredTypes(of value: JSONValue) -> [EventType] {
+        func member(_ key: String, of value: JSONValue?) -> JSONValue? {
+            guard case .object(let members)? = value else { return nil }
+            return members.first { $0.key == key }?.value
+        }
+        func type(of value: JSONValue?) -> EventType? {
+            guard case .string(let name)? = member("type", of: value) else { return nil }
+            return EventType(rawValue: name)
+        }
+        guard let own = type(of: value) else { return [] }
+        guard own.isAmendment else { return [own] }
+        var types = type(of: member("replacement", of: value)).map { [$0] } ?? []
+        if case .string(let text)? = member("target", of: value), let id = EventID(text), let target = try? store.event(id: id) {
+            types.append(target.event.type)
+        }
+        return types
+    }
+
     /// The types whose rules decide who may append `event`: its own type, or for a
     /// retraction or correction the type of its target (when the target cannot be found,
     /// the append itself rejects the event).

@@ -58,30 +58,38 @@ struct Import: ParsableCommand {
 /// The bytes of a file, read straight into the array: an import's file may be large, and going
 /// through `Data` would copy it once more.
 func readFile(_ path: String) throws -> [UInt8] {
-    func failure() -> CLIError { CLIError.rejected("cannot read \(path): \(String(cString: strerror(errno)))") }
+    func failure(_ code: Int32) -> CLIError { CLIError.rejected("cannot read \(path): \(String(cString: strerror(code)))") }
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw failure() }
+    guard fd >= 0 else { throw failure(errno) }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0 else { throw failure() }
-    var failed = false
+    guard fstat(fd, &info) == 0 else { throw failure(errno) }
+    /// Reads into `buffer`: the bytes read, 0 at the end, or the error's code (negated).
+    func readSome(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        while true {
+            let n = read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno != EINTR { return -Int(errno) }
+        }
+    }
+    var code: Int32 = 0
     var bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, count in
         while count < buffer.count {
-            let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
-            if n < 0 { failed = true }
+            let n = readSome(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
+            if n < 0 { code = Int32(-n) }
             if n <= 0 { return }
             count += n
         }
     }
-    // A file that grows meanwhile (or reports no size) is read to its end.
+    // A file that grows meanwhile (or tells no size: a pipe by name) is read to its end.
     var more = [UInt8](repeating: 0, count: 1 << 16)
-    while !failed {
-        let n = read(fd, &more, more.count)
-        if n < 0 { failed = true }
+    while code == 0 {
+        let n = more.withUnsafeMutableBytes { readSome($0) }
+        if n < 0 { code = Int32(-n) }
         if n <= 0 { break }
-        bytes += more[..<n]
+        bytes.append(contentsOf: more.prefix(n))
     }
-    if failed { throw failure() }
+    if code != 0 { throw failure(code) }
     return bytes
 }
 
@@ -133,7 +141,7 @@ struct Correct: ParsableCommand {
         guard let targetID = EventID(id) else { throw InputError(field: "target", "must be the UUID of an event, got \"\(id)\"") }
         // Fields not given are kept from the target as it counts now, after earlier corrections.
         guard let target = try store.currentVersion(of: targetID) else { throw InputError(field: "target", "no event with id \(id) in the log") }
-        if target.event.type == .retraction || target.event.type == .correction {
+        if target.event.type.isAmendment {
             throw InputError(field: "target", "\(id) is a \(target.event.type.rawValue); target the original event's id instead")
         }
         guard case .object(let current) = try JSONParser.parse(target.event.json) else { preconditionFailure() }

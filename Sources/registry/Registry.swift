@@ -18,8 +18,11 @@ struct RegistryCommand: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-            // Without a subcommand there is nothing to do: a usage error, not help (`--help` is that).
-            if command is RegistryCommand { throw ValidationError("give a subcommand") }
+            // A command of subcommands given none has nothing to do: a usage error, not help
+            // (`--help` is that).
+            if !type(of: command).configuration.subcommands.isEmpty {
+                throw CLIError(message: "give a subcommand\n\n" + helpMessage(for: type(of: command)), code: 2)
+            }
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -87,6 +87,7 @@ struct CLITests {
         #expect(try registry.run(["report", "navet", "--period", "2013", "--format", "xml"]).status == 2)
         // No subcommand, or a port no TCP has: usage errors, and no store is made.
         #expect(try registry.run([]).status == 2)
+        #expect(try registry.run(["user"]).status == 2)
         #expect(try registry.run(["--help"]).status == 0)
         for port in ["65536", "99999"] {
             let badPort = try registry.run(["serve", "--port", port])

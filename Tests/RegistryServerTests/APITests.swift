@@ -81,9 +81,18 @@ import Testing
                 let mixed = try await client.postEvents("[\(Sample.mcCase("MC-3")),\(badVisit)]", as: .coach, fixture)
                 #expect(mixed.status == .forbidden)
                 #expect(try mixed.object()["index"]?.int == 1)
-                let nothing = #"{"type":"retraction","target":"\#(EventID.random())","reason":"x"}"#
+                let nothing = #"{"type":"retraction","occurred":"2013-03-02","target":"\#(EventID.random())","reason":"x"}"#
                 #expect(try await client.postEvents(nothing, as: .analyst, fixture).status == .forbidden)
                 #expect(try await client.postEvents(nothing, as: .coach, fixture).status == .badRequest)
+                // A retraction of a visit, or a correction into one, is the reception's: a coach
+                // hears so even when the retraction lacks its reason or the replacement is bad.
+                let visit = try await client.postEvents(Sample.visit(), as: .reception, fixture)
+                let visitID = try #require(try visit.object()["id"]?.string)
+                let reasonless = #"{"type":"retraction","occurred":"2013-03-02","target":"\#(visitID)"}"#
+                #expect(try await client.postEvents(reasonless, as: .coach, fixture).status == .forbidden)
+                #expect(try await client.postEvents(reasonless, as: .reception, fixture).status == .badRequest)
+                let into = #"{"type":"correction","occurred":"2013-03-02","target":"\#(caseID)","reason":"x","replacement":\#(badVisit)}"#
+                #expect(try await client.postEvents(into, as: .coach, fixture).status == .forbidden)
 
                 // Reading the log and reports is for analysts and admins.
                 #expect(try await client.get("/api/events", as: .reception, fixture).status == .forbidden)

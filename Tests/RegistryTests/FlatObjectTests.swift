@@ -25,8 +25,6 @@ struct FlatObjectTests {
         #"{"type":"membership","occurred":"2013-01-01","unit":"navet","municipality":"Borås","role":"member","from":"2013-01-01"}"#,
         #"{"type":"retraction","occurred":"2013-10-01","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel"}"#,
         #"{"type":"correction","occurred":"2013-10-01","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel","replacement":{"type":"navet.public","occurred":"2013-09-14","children":4,"adults":2}}"#,
-        // Without a date: today's, which the template cannot copy.
-        #"{"type":"retraction","target":"1b4e28ba-2fa1-41d2-883f-0016d3cca427","reason":"fel"}"#,
         // Problems: an escape, an unknown or repeated key, a wrong kind, bad syntax.
         #"{"type":"navet.visit","occurred":"2013-09-12","school":"A \"B\"","pupils":1,"teachers":1}"#,
         #"{"type":"navet.visit","occurred":"2013-09-12","colour":"red","pupils":1,"teachers":1}"#,
@@ -79,7 +77,7 @@ struct FlatObjectTests {
         }
         // The common shapes (not the escape, the unknown and repeated keys, the array, the nested
         // replacement or bad syntax) take the fast path.
-        #expect(scanned == 17)
+        #expect(scanned == 16)
         #expect(Self.scans(Array(Self.lines[0].utf8)))
         #expect(!Self.scans(Array(Self.lines[13].utf8)))
     }
@@ -129,7 +127,7 @@ struct FlatObjectTests {
                     copied += 1
                     #expect(copy == whole, "\(String(decoding: bytes, as: UTF8.self))")
                 }
-                if round == 0, Self.scans(bytes), line.contains("occurred") { #expect(copy != nil, "\(line)") }
+                if round == 0, Self.scans(bytes) { #expect(copy != nil, "\(line)") }
             }
         }
         #expect(checked > 300) // most damage makes a line invalid
