@@ -153,10 +153,13 @@ struct APIController {
         let store = state.store
         let report = try await Blocking.run { try store.report(reportQuery) }
         var headers: HTTPFields = [.contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"]
-        if query.text("format") != nil {
+        let isDownload = query.text("format") != nil
+        if isDownload {
             headers[.contentDisposition] = "attachment; filename=\"\(ReportRequest.fileName(report, format: format))\""
         }
-        let text = format == "csv" ? report.csv() : report.json() + "\n"
+        // A downloaded CSV opens in a spreadsheet, and Excel reads UTF-8 only after a byte order
+        // mark ("Borås", not "BorÃ¥s"); a program asking by `Accept` gets the bare CSV.
+        let text = format == "csv" ? (isDownload ? "\u{FEFF}" : "") + report.csv() : report.json() + "\n"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 

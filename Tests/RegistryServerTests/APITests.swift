@@ -251,6 +251,13 @@ import Testing
                 #expect(json.headers[.contentType]?.hasPrefix("application/json") == true)
                 let csv = try await client.get("/api/reports/navet?period=2013&format=csv", as: .analyst, fixture, headers: [.accept: "application/json"])
                 #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+                // A download starts with a byte order mark, for spreadsheets; the CSV asked for by
+                // `Accept` does not.
+                let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+                #expect(Array(csv.body.readableBytesView.prefix(3)) == bom)
+                #expect(Array(csv.body.readableBytesView.dropFirst(3)) == Array(try fixture.store.report(ReportQuery(name: .navet, period: Period.parse("2013"))).csv().utf8))
+                let asked = try await client.get("/api/reports/navet?period=2013", as: .analyst, fixture, headers: [.accept: "text/csv"])
+                #expect(Array(asked.body.readableBytesView.prefix(3)) != bom)
             }
         }
     }
