@@ -51,31 +51,25 @@ struct CoachController {
         try context.requireCSRF(form)
         let cases = CaseList(try await state.recentActivity())
         let fields = try caseFields(cases: cases, which)
+        let type: EventType = which == .openCase ? .mcCase : .mcOutcome
+        var extra: JSONObject = []
         do {
-            let event: Event
-            switch which {
-            case .openCase:
-                event = try EventForm.event(type: .mcCase, fields: fields, form: form)
-            case .outcome:
-                var municipality: String?
-                if let typed = form.text("case") {
-                    // Typed on a tablet, the id may come in another case than it was opened with.
-                    guard let found = cases.find(typed) ?? cases.find(ignoringCase: typed) else {
-                        let problem = FormProblem(field: "case", "Det finns inget ärende ”\(typed)”. Välj ett öppet ärende bland förslagen.")
-                        return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
-                            .response(from: request, context: context)
-                    }
-                    form.set("case", found.caseID)
-                    // The outcome counts for the case's municipality; the coach need not repeat it.
-                    municipality = found.municipality.code
+            if which == .outcome, let typed = form.text("case") {
+                // Typed on a tablet, the id may come in another case than it was opened with.
+                guard let found = cases.find(typed) ?? cases.find(ignoringCase: typed) else {
+                    let problem = FormProblem(field: "case", "Det finns inget ärende ”\(typed)”. Välj ett öppet ärende bland förslagen.")
+                    return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
+                        .response(from: request, context: context)
                 }
-                event = try EventForm.event(type: .mcOutcome, fields: fields, form: form,
-                                            extra: municipality.map { [("municipality", .string($0))] } ?? [])
+                form.set("case", found.caseID)
+                // The outcome counts for the case's municipality; the coach need not repeat it.
+                extra = [("municipality", .string(found.municipality.code))]
             }
+            let event = try EventForm.event(type: type, fields: fields, form: form, extra: extra)
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/coach", [("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            let problem = FormProblem(error, fields: fields)
+            let problem = FormProblem(EventForm.problems(type: type, fields: fields, form: form, extra: extra, orElse: error), fields: fields)
             return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {

@@ -104,6 +104,18 @@ struct FormField {
         }.joined()
     }
 
+    /// A value the decoder accepts for this field in any event (`EventForm.problems` puts it
+    /// in place of a wrong one to find the next problem).
+    var harmlessValue: String {
+        switch kind {
+        case .count, .amount, .days: "1"
+        case .text, .suggest, .search: "x"
+        case .date(let max): max.description
+        case .choice(let choices): choices.first?.value ?? ""
+        case .municipality(let first, _): (first.first ?? Municipality.all[0]).code
+        }
+    }
+
     /// The JSON value the decoder expects for `text` typed into this field.
     func jsonValue(_ text: String) -> JSONValue {
         switch kind {

@@ -10,16 +10,24 @@ struct FormProblem {
 
     /// The problem `error` found in a form of `fields`.
     init(_ error: InputError, fields: [FormField]) {
-        let text = SwedishMessage.text(error)
-        // A correction's replacement reports "replacement.pupils"; the form shows "pupils".
-        let field = error.field.map { $0.hasPrefix("replacement.") ? String($0.dropFirst("replacement.".count)) : $0 }
-        if let field, fields.contains(where: { $0.name == field }) {
-            fieldErrors[field] = text
-            message = "Kontrollera de markerade fälten."
-        } else {
-            // Never the raw field name ("target: …"): its Swedish name, or none.
-            message = field.flatMap { Self.fieldNames[$0] }.map { "\($0): \(text)" } ?? text
+        self.init([error], fields: fields)
+    }
+
+    /// The problems found in a form of `fields`: each beside its field, and the first that
+    /// concerns no field on the form at the top.
+    init(_ errors: [InputError], fields: [FormField]) {
+        for error in errors {
+            let text = SwedishMessage.text(error)
+            // A correction's replacement reports "replacement.pupils"; the form shows "pupils".
+            let field = error.field.map { $0.hasPrefix("replacement.") ? String($0.dropFirst("replacement.".count)) : $0 }
+            if let field, fields.contains(where: { $0.name == field }) {
+                fieldErrors[field] = text
+            } else if message == nil {
+                // Never the raw field name ("target: …"): its Swedish name, or none.
+                message = field.flatMap { Self.fieldNames[$0] }.map { "\($0): \(text)" } ?? text
+            }
         }
+        if message == nil, !fieldErrors.isEmpty { message = "Kontrollera de markerade fälten." }
     }
 
     /// Swedish names of fields a form may not show but the decoder can still name.

@@ -34,7 +34,8 @@ struct GrantsController {
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/grants", [("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            return try await page(user: user, context: context, values: form.values, problem: FormProblem(error, fields: fields), notice: "", status: .badRequest)
+            let problems = EventForm.problems(type: .grantDecision, fields: fields, form: form, orElse: error)
+            return try await page(user: user, context: context, values: form.values, problem: FormProblem(problems, fields: fields), notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden

@@ -48,7 +48,8 @@ struct ReceptionController {
             let appended = try await state.append([event], as: user)
             return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
         } catch let error as InputError {
-            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(error, fields: fields), notice: "", status: .badRequest)
+            let problems = EventForm.problems(type: type, fields: fields, form: form, orElse: error)
+            return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(problems, fields: fields), notice: "", status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
             throw PageError.forbidden

@@ -321,6 +321,18 @@ import Testing
                 ("type", "navet.training"), ("occurred", Day.today().description), ("participants", "12"), ("days", "0,5"),
             ])
             #expect(ok.status == .seeOther)
+
+            // Every wrong field is marked at once, not one per try; the rest keep their values.
+            let head = try fixture.store.head()
+            let several = try await browser.post("/reception", [
+                ("type", "navet.visit"), ("occurred", "2013-02-30"), ("municipality", "Borås"), ("pupils", "-3"), ("teachers", "tre"),
+            ])
+            #expect(several.status == .badRequest)
+            for field in ["occurred", "pupils", "teachers"] { #expect(several.text.contains("id=\"e-\(field)\""), "\(field)") }
+            #expect(!several.text.contains("id=\"e-municipality\""))
+            #expect(several.text.contains("Kontrollera de markerade fälten."))
+            #expect(several.text.contains("value=\"Borås\""))
+            #expect(try fixture.store.head() == head)
         }
     }
 
