@@ -41,7 +41,7 @@ struct Import: ParsableCommand {
     @Argument(help: "The file, or - for standard input.") var file: String
 
     func run() throws {
-        let bytes = file == "-" ? [UInt8](FileHandle.standardInput.readDataToEndOfFile()) : try readFile(file)
+        let bytes = file == "-" ? try readAll(STDIN_FILENO, named: "standard input") : try readFile(file)
         let result: ImportResult
         if Store.exists(at: options.path) {
             // Decoding runs alongside the append.
@@ -55,15 +55,19 @@ struct Import: ParsableCommand {
     }
 }
 
-/// The bytes of a file, read straight into the array: an import's file may be large, and going
-/// through `Data` would copy it once more.
+/// The bytes of a file (see `readAll`).
 func readFile(_ path: String) throws -> [UInt8] {
-    func failure(_ code: Int32) -> CLIError { CLIError.rejected("cannot read \(path): \(String(cString: strerror(code)))") }
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw failure(errno) }
+    guard fd >= 0 else { throw CLIError.cannotRead(path, errno) }
     defer { close(fd) }
+    return try readAll(fd, named: path)
+}
+
+/// Everything left to read from `fd`, straight into the array: an import's file may be large,
+/// and going through `Data` would copy it once more.
+func readAll(_ fd: Int32, named name: String) throws -> [UInt8] {
     var info = stat()
-    guard fstat(fd, &info) == 0 else { throw failure(errno) }
+    guard fstat(fd, &info) == 0 else { throw CLIError.cannotRead(name, errno) }
     /// Reads into `buffer`: the bytes read, 0 at the end, or the error's code (negated).
     func readSome(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
         while true {
@@ -89,8 +93,14 @@ func readFile(_ path: String) throws -> [UInt8] {
         if n <= 0 { break }
         bytes.append(contentsOf: more.prefix(n))
     }
-    if code != 0 { throw failure(code) }
+    if code != 0 { throw CLIError.cannotRead(name, code) }
     return bytes
+}
+
+extension CLIError {
+    static func cannotRead(_ name: String, _ code: Int32) -> CLIError {
+        .rejected("cannot read \(name): \(String(cString: strerror(code)))")
+    }
 }
 
 struct Export: ParsableCommand {
