@@ -35,11 +35,10 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
             case UInt8(ascii: "A")...UInt8(ascii: "F"): value = byte &- UInt8(ascii: "A") &+ 10
             default: return nil
             }
+            // 36 characters with 4 dashes in place: exactly 32 hex digits.
             if nibbles < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
             nibbles += 1
-            guard nibbles <= 32 else { return nil }
         }
-        guard nibbles == 32 else { return nil }
         self.init(high: high, low: low)
     }
 

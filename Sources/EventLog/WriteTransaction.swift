@@ -84,17 +84,15 @@ public final class WriteTransaction: ReadTransaction {
         return (StoredEvent(position: head.position, recorded: recorded, hash: head.hash, id: id, bytes: bytes), true)
     }
 
-    /// Appends one event as `append(id:fresh:render:)` does, but writes its bytes straight into
-    /// the log's page: `byteCount` tells how many the event at a position has, and `write`
-    /// writes them there. Nothing is copied or kept. Returns the new head, or nil for an id
-    /// already in the log.
+    /// Appends one event whose id the caller found not to be in the log (the id index still
+    /// refuses a duplicate), writing its bytes straight into the log's page: `byteCount` tells
+    /// how many the event at a position has, and `write` writes them there. Nothing is copied
+    /// or kept. Returns the new head.
     public func append(
-        id: EventID, fresh: Bool = false, byteCount: (Position, Milliseconds) -> Int,
-        write: (Position, Milliseconds, UnsafeMutableRawBufferPointer) -> Void
-    ) throws -> Head? {
-        if try existing(id, fresh: fresh) != nil { return nil }
-        let position = currentHead.position + 1, recorded = self.recorded
-        return try appendNew(id: id, byteCount: byteCount(position, recorded)) { write(position, recorded, $0) }
+        newID id: EventID, byteCount: (Position) -> Int, write: (Position, UnsafeMutableRawBufferPointer) -> Void
+    ) throws -> Head {
+        let position = currentHead.position + 1
+        return try appendNew(id: id, byteCount: byteCount(position)) { write(position, $0) }
     }
 
     /// The stored event with this id, if any (a fresh id is only looked for in the tail, a
@@ -106,6 +104,7 @@ public final class WriteTransaction: ReadTransaction {
 
     /// Appends an event with a new id at the next position; `write` fills its bytes.
     private func appendNew(id: EventID, byteCount: Int, write: (UnsafeMutableRawBufferPointer) -> Void) throws -> Head {
+        _ = try tail() // built before the event joins it
         let position = currentHead.position + 1
         if isBulk {
             // First: a duplicate id is refused before anything of the event is written.
@@ -160,8 +159,8 @@ public final class WriteTransaction: ReadTransaction {
         try put(entry.value, forKey: entry.key, in: entry.index, appendDuplicate: entry.index.spec.fixedValueSize != nil)
     }
 
-    /// Writes an `IndexEntry` given as bytes the caller lends (in bulk mode, an import, they are
-    /// never copied).
+    /// Writes an `IndexEntry` given as bytes the caller lends (in bulk mode, an import, without
+    /// making an `IndexEntry`; the values of a fixed-size index wait to be written together).
     public func putEntry(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in index: LogIndex) throws {
         guard isBulk else { return try put(IndexEntry(index, key: Array(key), value: Array(value))) }
         guard let size = index.spec.fixedValueSize else { return try write(index.dbi, key: key, value: value, flags: 0) }

@@ -11,8 +11,13 @@ public enum Limits {
 extension Event {
     /// Decodes and validates one input object (§2). `today` is the latest allowed date.
     public static func decode(_ value: JSONValue, today: Day) throws(InputError) -> Event {
+        try decode(value, today: today, stored: false)
+    }
+
+    /// `stored`: read back from the log.
+    static func decode(_ value: JSONValue, today: Day, stored: Bool) throws(InputError) -> Event {
         guard case .object(let object) = value else { throw InputError("an event must be a JSON object, got \(value.kind)") }
-        var reader = FieldReader(object: object, prefix: "", today: today)
+        var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
         return try reader.event(isReplacement: false)
     }
 
@@ -43,9 +48,7 @@ extension Event {
         if let flat { return flat }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch { throw InputError(error.description) }
-        guard case .object(let object) = value else { throw InputError("an event must be a JSON object, got \(value.kind)") }
-        var reader = FieldReader(object: object, prefix: "", today: today, stored: stored)
-        return finish(try reader.event(isReplacement: false), nil)
+        return finish(try decode(value, today: today, stored: stored), nil)
     }
 }
 

@@ -17,7 +17,8 @@ struct FlatObject {
         fileprivate var end: Int32
     }
 
-    /// An event has at most 13 fields, and 3 more when it is read back from the log.
+    /// An event has at most 13 fields, and 2 more (`seq`, `recorded`) when it is read back from
+    /// the log.
     static let capacity = 24
     private let bytes: UnsafeBufferPointer<UInt8>
     /// Room for `capacity` members, lent by the caller (on the stack: this runs for every line).

@@ -11,7 +11,8 @@ public struct ImportResult: Sendable, Equatable {
 /// Text fields given as plain strings (CSV cells, command-line options) become typed JSON
 /// by the field's kind; the decoder then applies the same rules as for JSON input.
 public enum FieldText {
-    static let numericFields: Set<String> = ["pupils", "teachers", "participants", "children", "adults", "attendees", "amount_sek"]
+    /// The count and amount fields: those whose canonical JSON is a whole number.
+    static let numericFields = Set(FieldKey.allCases.filter { $0.canonicalValue == .wholeNumber }.map(\.text))
 
     /// The JSON value for `text` given for `field`.
     public static func value(field: String, text: String) -> JSONValue {

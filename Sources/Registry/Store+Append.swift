@@ -190,10 +190,9 @@ extension Store {
             context.recorded = (txn.recorded, CanonicalTemplate.recordedField(txn.recorded))
         }
         let recordedField = context.recorded!.field
-        guard let head = try txn.append(
-            id: id, fresh: true, byteCount: { seq, _ in template.renderedCount(seq: seq, recordedField: recordedField) },
-            write: { seq, _, bytes in template.render(seq: seq, recordedField: recordedField, into: bytes) })
-        else { preconditionFailure("a fresh or looked-up id is not in the log") }
+        let head = try txn.append(
+            newID: id, byteCount: { seq in template.renderedCount(seq: seq, recordedField: recordedField) },
+            write: { seq, bytes in template.render(seq: seq, recordedField: recordedField, into: bytes) })
         if let record = record?.placed(at: head.position) {
             try occurred.withKey { key in try record.withUnsafeBytes { try txn.putEntry($0, forKey: key, in: day) } }
         }
@@ -204,10 +203,9 @@ extension Store {
     /// `PlainEvent`): no rule checks it against the log (`validate`), and its one index entry
     /// is made ahead (`standaloneRecord`). Nil for any other event.
     static func plainRecord(for event: Event) -> CompactRecord? {
-        switch event.fact {
-        case .mcCase, .outcome, .retraction, .correction: nil // the cases `validate` checks
-        default: standaloneRecord(for: event)
-        }
+        // Of the cases `validate` checks, only an outcome has a record made ahead.
+        if case .outcome = event.fact { return nil }
+        return standaloneRecord(for: event)
     }
 
     private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "") throws {
