@@ -24,10 +24,17 @@ struct DecodedEvents: DecodedChunk {
     }
 }
 
+/// Decoded events counted and let go (`Store.check`).
+struct DecodedCount: DecodedChunk {
+    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) {}
+    mutating func numberLines(from first: Int) {}
+}
+
 /// JSON Lines decoded (and made into a `Chunk`, e.g. prepared for the log) in chunks, on
 /// background threads, in the order the consuming thread will ask for them. Each chunk is
-/// handed out once and then forgotten: what is kept is only what the decoders are ahead of
-/// the consumer (the whole file at worst, when decoding outpaces appending).
+/// handed out once and then forgotten, and the decoders stay at most `lookAhead` chunks ahead
+/// of the consumer; the input's bytes of a decoded chunk are released (`ImportInput.release`).
+/// So an import's memory is bounded by its chunks, not by its input.
 ///
 /// One core is left to the consuming thread (the appending one), which decodes chunks itself
 /// while the one it needs is not ready: every core stays busy and none is shared by two busy
@@ -35,7 +42,7 @@ struct DecodedEvents: DecodedChunk {
 final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
     /// About 4000 lines of a typical import: the decoding threads find the lines themselves.
     static var chunkBytes: Int { 1 << 19 }
-    private let data: [UInt8]
+    private let input: ImportInput
     /// Where each chunk starts: after a newline, or at 0; the last entry is the end.
     private let starts: [Int]
     private let today: Day
@@ -53,9 +60,16 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
     private var slots: [Slot]
     /// The first chunk no thread has started.
     private var nextChunk = 0
+    /// The first chunk not handed out yet.
+    private var nextToTake = 0
+    /// How many chunks the decoders may be ahead of the consumer: enough to keep every
+    /// decoding thread busy while the consumer appends.
+    private let lookAhead: Int
     /// The number of the first line of the next chunk to hand out.
     private var nextLine = 1
     private var cancelled = false
+    /// The most chunks ever decoded or being decoded ahead of the consumer (for tests).
+    private(set) var mostAhead = 0
 
     /// How many lines `data` has (a last line without a newline counts): what sizes the map
     /// ahead of an import and chooses bulk mode.
@@ -64,25 +78,27 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
     /// Whether a chunk was handed out.
     private(set) var started = false
 
-    init(_ data: [UInt8], today: Day, makeChunk: @escaping @Sendable (Int) -> Chunk) {
-        self.data = data
+    init(_ input: ImportInput, today: Day, makeChunk: @escaping @Sendable (Int) -> Chunk) {
+        self.input = input
         self.today = today
         self.makeChunk = makeChunk
-        lineCount = Self.countLines(data)
+        lineCount = Self.countLines(input)
         // A byte order mark, as some editors write, is not part of the first line.
-        var starts = [data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
-        data.withUnsafeBufferPointer { bytes in
+        let starts = input.withBytes { bytes in
+            var starts = [bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
             var at = Self.chunkBytes
             while at < bytes.count {
                 guard let newline = UnsafeBufferPointer(rebasing: bytes[at...]).firstIndex(of: 0x0A) else { break }
                 if at + newline + 1 < bytes.count { starts.append(at + newline + 1) }
                 at = max(at + newline + 1, starts.last! + Self.chunkBytes)
             }
+            starts.append(bytes.count)
+            return starts
         }
-        starts.append(data.count)
         self.starts = starts
-        slots = Array(repeating: .pending, count: starts[0] == data.count ? 0 : starts.count - 1)
+        slots = Array(repeating: .pending, count: starts[0] == input.count ? 0 : starts.count - 1)
         let workers = min(slots.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
+        lookAhead = 2 * workers + 2
         for _ in 0..<workers {
             DispatchQueue.global().async {
                 while let chunk = self.claim() { self.decode(chunk) }
@@ -91,15 +107,22 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
     }
 
     /// Counts newlines with `memchr`, which looks at many bytes at a time (a few milliseconds
-    /// for 100 MB).
-    private static func countLines(_ data: [UInt8]) -> Int {
-        data.withUnsafeBufferPointer { bytes in
-            guard var at = bytes.baseAddress else { return 0 }
-            let end = at + bytes.count
+    /// for 100 MB), releasing what it has counted as it goes.
+    private static func countLines(_ input: ImportInput) -> Int {
+        input.withBytes { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
             var lines = bytes.last == 0x0A ? 0 : 1
-            while let newline = memchr(at, 0x0A, end - at) {
-                lines += 1
-                at = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+            var blockStart = 0
+            while blockStart < bytes.count {
+                let blockEnd = min(bytes.count, blockStart + (64 << 20))
+                var at = base + blockStart
+                let end = base + blockEnd
+                while let newline = memchr(at, 0x0A, end - at) {
+                    lines += 1
+                    at = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                input.release(blockStart..<blockEnd)
+                blockStart = blockEnd
             }
             return lines
         }
@@ -115,6 +138,8 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
             case .decoded(let result):
                 slots[index] = .taken
                 started = true
+                nextToTake = index + 1
+                condition.broadcast() // a decoder may wait for room ahead
                 let first = nextLine
                 switch result {
                 case .failure(let error): throw error.at(line: first - 1 + (error.line ?? 1))
@@ -128,7 +153,7 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
             case .pending:
                 break
             }
-            if nextChunk < slots.count {
+            if nextChunk < slots.count, nextChunk <= index + lookAhead {
                 let chunk = nextChunk
                 nextChunk += 1
                 condition.unlock()
@@ -140,12 +165,14 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
         }
     }
 
-    /// Takes the next chunk to decode, if any is left.
+    /// Takes the next chunk to decode, if any is left, once it is few enough chunks ahead of
+    /// the consumer.
     private func claim() -> Int? {
         condition.lock()
         defer { condition.unlock() }
+        while !cancelled, nextChunk < slots.count, nextChunk >= nextToTake + lookAhead { condition.wait() }
         guard !cancelled, nextChunk < slots.count else { return nil }
-        defer { nextChunk += 1 }
+        defer { nextChunk += 1; mostAhead = max(mostAhead, nextChunk - nextToTake) }
         return nextChunk
     }
 
@@ -153,6 +180,7 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
     func cancel() {
         condition.lock()
         cancelled = true
+        condition.broadcast()
         condition.unlock()
     }
 
@@ -160,7 +188,7 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
         let result = Decoded { () throws(InputError) in
             var output = makeChunk(starts[chunk + 1] - starts[chunk])
             var lines = 0
-            try data.withUnsafeBufferPointer { (bytes) throws(InputError) in
+            try input.withBytes { (bytes) throws(InputError) in
                 var start = starts[chunk]
                 let end = starts[chunk + 1]
                 while start < end {
@@ -176,6 +204,8 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
             }
             return (output, lines)
         }
+        // What was decoded holds copies of what it needs of these bytes.
+        input.release(starts[chunk]..<starts[chunk + 1])
         condition.lock()
         slots[chunk] = .decoded(result)
         condition.broadcast()

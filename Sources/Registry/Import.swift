@@ -31,11 +31,19 @@ extension Store {
     /// Errors name the line. JSON Lines are decoded on background threads, a chunk at a time,
     /// while this thread appends the chunks already decoded in one transaction.
     public func importEvents(_ data: [UInt8], today: Day = .today()) throws -> ImportResult {
-        guard try Self.isJSONLines(data) else { return try importEvents(CSVReader.decode(data, today: today)) }
+        try importEvents(ImportInput(data), today: today)
+    }
+
+    /// `importEvents` of a file or standard input: its memory is bounded by the chunks being
+    /// decoded, whatever the input's size (see `ImportInput`, `DecodingPipeline`).
+    public func importEvents(_ input: ImportInput, today: Day = .today()) throws -> ImportResult {
+        guard try Self.isJSONLines(input) else {
+            return try importEvents(CSVReader.decode(input.withBytes { Array($0) }, today: today))
+        }
         var random = SecureRandom()
         let ids = EventID.TimeOrderedSequence(milliseconds: Timestamp.now(), using: &random)
         func decoding() -> DecodingPipeline<ImportChunk> {
-            DecodingPipeline(data, today: today) { bytes in ImportChunk(ids: ids, bytes: bytes) }
+            DecodingPipeline(input, today: today) { bytes in ImportChunk(ids: ids, bytes: bytes) }
         }
         var pipeline = decoding()
         defer { pipeline.cancel() }
@@ -45,6 +53,18 @@ extension Store {
             if pipeline.started { pipeline.cancel(); pipeline = decoding() }
             for chunk in 0..<pipeline.chunkCount { try importer.add(pipeline.take(chunk)) }
         }
+    }
+
+    /// Decodes every line and keeps nothing: whether `input` would import (but for the rules
+    /// that depend on the log), in bounded memory. The first bad line is the error.
+    public static func check(_ input: ImportInput, today: Day = .today()) throws {
+        guard try isJSONLines(input) else {
+            _ = try CSVReader.decode(input.withBytes { Array($0) }, today: today)
+            return
+        }
+        let pipeline = DecodingPipeline(input, today: today) { _ in DecodedCount() }
+        defer { pipeline.cancel() }
+        for chunk in 0..<pipeline.chunkCount { _ = try pipeline.take(chunk) }
     }
 
     /// Appends events decoded by `decodeLines`, all or nothing; errors name the line.
@@ -101,7 +121,13 @@ extension Store {
 
     /// JSON Lines start with "{", CSV with a header; a JSON array is neither.
     static func isJSONLines(_ data: [UInt8]) throws(InputError) -> Bool {
-        let firstByte = data.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        try isJSONLines(ImportInput(data))
+    }
+
+    static func isJSONLines(_ input: ImportInput) throws(InputError) -> Bool {
+        let firstByte = input.withBytes { bytes in
+            bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        }
         if firstByte == UInt8(ascii: "[") {
             throw InputError(line: 1, "the file is a JSON array; import takes JSON Lines (one event object per line) or CSV")
         }
@@ -127,7 +153,7 @@ extension Store {
     /// Decodes every non-blank line; the first bad line (by number) is the error.
     public static func decodeLines(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         guard try isJSONLines(data) else { return try CSVReader.decode(data, today: today) }
-        let pipeline = DecodingPipeline(data, today: today) { bytes in DecodedEvents(bytes: bytes) }
+        let pipeline = DecodingPipeline(ImportInput(data), today: today) { bytes in DecodedEvents(bytes: bytes) }
         defer { pipeline.cancel() }
         var events: [(line: Int, event: Event)] = []
         events.reserveCapacity(pipeline.lineCount)

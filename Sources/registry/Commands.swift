@@ -41,65 +41,18 @@ struct Import: ParsableCommand {
     @Argument(help: "The file, or - for standard input.") var file: String
 
     func run() throws {
-        let bytes = file == "-" ? try readAll(STDIN_FILENO, named: "standard input") : try readFile(file)
-        let result: ImportResult
-        if Store.exists(at: options.path) {
-            // Decoding runs alongside the append.
-            result = try options.openForWriting().importEvents(bytes)
-        } else {
-            // Decode before creating: bad input must not even create a store.
-            let events = try Store.decodeLines(bytes, today: .today())
-            result = try options.openForWriting().importEvents(events)
+        let input: ImportInput
+        do {
+            input = file == "-" ? try ImportInput(descriptor: STDIN_FILENO, named: "standard input") : try ImportInput(contentsOf: file)
+        } catch .cannotSpool(let code) {
+            throw CLIError.unusable(ImportInputError.cannotSpool(code).description)
+        } catch {
+            throw CLIError.rejected(error.description)
         }
+        // Decoding runs alongside the append; a new store is made only for input that decodes.
+        if !Store.exists(at: options.path) { try Store.check(input) }
+        let result = try options.openForWriting().importEvents(input)
         print("appended \(result.appended), already there \(result.existing)")
-    }
-}
-
-/// The bytes of a file (see `readAll`).
-func readFile(_ path: String) throws -> [UInt8] {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw CLIError.cannotRead(path, errno) }
-    defer { close(fd) }
-    return try readAll(fd, named: path)
-}
-
-/// Everything left to read from `fd`, straight into the array: an import's file may be large,
-/// and going through `Data` would copy it once more.
-func readAll(_ fd: Int32, named name: String) throws -> [UInt8] {
-    var info = stat()
-    guard fstat(fd, &info) == 0 else { throw CLIError.cannotRead(name, errno) }
-    /// Reads into `buffer`: the bytes read, 0 at the end, or the error's code (negated).
-    func readSome(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
-        while true {
-            let n = read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno != EINTR { return -Int(errno) }
-        }
-    }
-    var code: Int32 = 0
-    var bytes = [UInt8](unsafeUninitializedCapacity: Int(info.st_size)) { buffer, count in
-        while count < buffer.count {
-            let n = readSome(UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[count...])))
-            if n < 0 { code = Int32(-n) }
-            if n <= 0 { return }
-            count += n
-        }
-    }
-    // A file that grows meanwhile (or tells no size: a pipe by name) is read to its end.
-    var more = [UInt8](repeating: 0, count: 1 << 16)
-    while code == 0 {
-        let n = more.withUnsafeMutableBytes { readSome($0) }
-        if n < 0 { code = Int32(-n) }
-        if n <= 0 { break }
-        bytes.append(contentsOf: more.prefix(n))
-    }
-    if code != 0 { throw CLIError.cannotRead(name, code) }
-    return bytes
-}
-
-extension CLIError {
-    static func cannotRead(_ name: String, _ code: Int32) -> CLIError {
-        .rejected("cannot read \(name): \(String(cString: strerror(code)))")
     }
 }
 
