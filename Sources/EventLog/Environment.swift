@@ -12,6 +12,9 @@ final class Environment: @unchecked Sendable {
     private(set) var mapSize: Int
     /// LMDB's page size, fixed when the store was made.
     let pageSize: Int
+    /// The longest key LMDB takes, and the longest value under a key of many values (511
+    /// bytes in Debian's build): a longer one fails the put with `MDB_BAD_VALSIZE`.
+    let maxKeySize: Int
 
     init(path: String, mapSize: Int, maxReaders: UInt32, maxDatabases: UInt32) throws {
         self.path = path
@@ -42,6 +45,7 @@ final class Environment: @unchecked Sendable {
         var stat = MDB_stat()
         mdb_env_stat(env, &stat)
         pageSize = Int(stat.ms_psize)
+        maxKeySize = Int(mdb_env_get_maxkeysize(env))
         var attributes = pthread_rwlockattr_t()
         pthread_rwlockattr_init(&attributes)
         #if os(Linux)

@@ -58,12 +58,16 @@ struct Databases: Sendable {
     let ids: MDB_dbi
     let meta: MDB_dbi
     let indexes: [String: LogIndex]
+    /// See `Environment.maxKeySize`.
+    let maxKeySize: Int
 }
 
 enum MetaKey {
     static let format = Array("format".utf8)
     /// The watermark: the last position whose ids and index entries are in the B-trees.
     static let indexed = Array("indexed".utf8)
+    /// Present while a derived index added to an existing store waits for `EventLog.build`.
+    static func unbuilt(_ index: String) -> [UInt8] { Array("unbuilt.\(index)".utf8) }
 }
 
 /// The append-only event log: positions, the id index, the hash chain and the caller's
@@ -79,6 +83,9 @@ public final class EventLog: Sendable {
     public let path: String
     let environment: Environment
     let databases: Databases
+    /// Derived indexes that a store made by an earlier program lacked when it was opened: they
+    /// hold no entries yet for the events up to the watermark. `build` fills one.
+    public let unbuiltIndexes: [LogIndex]
     let tailCache = TailCache()
     /// Set once, right after opening (`setIndexer`). The closure sits inside a struct: a bare
     /// closure in a generic lock is re-wrapped in a reabstraction thunk on every access, a
@@ -98,16 +105,16 @@ public final class EventLog: Sendable {
         environment = try Environment(
             path: path, mapSize: options.initialMapSize, maxReaders: options.maxReaders,
             maxDatabases: UInt32(3 + options.indexes.count))
-        databases = try Self.openDatabases(environment, indexes: options.indexes)
+        (databases, unbuiltIndexes) = try Self.openDatabases(environment, indexes: options.indexes)
     }
 
-    private static func openDatabases(_ environment: Environment, indexes: [IndexSpec]) throws -> Databases {
+    private static func openDatabases(_ environment: Environment, indexes: [IndexSpec]) throws -> (Databases, unbuilt: [LogIndex]) {
         var attempt = 0
         while true {
             attempt += 1
             let seen = environment.mapSize
             do {
-                return try environment.shared { () throws -> Databases in
+                return try environment.shared { () throws -> (Databases, unbuilt: [LogIndex]) in
                     let txn = try environment.begin(readOnly: false)
                     do {
                         func open(_ name: String, _ flags: Int32) throws -> MDB_dbi {
@@ -120,11 +127,20 @@ public final class EventLog: Sendable {
                         let ids = try open("ids", 0)
                         let meta = try open("meta", 0)
                         var opened: [String: LogIndex] = [:]
+                        var added: [IndexSpec] = []
                         for spec in indexes {
                             let flags = spec.fixedValueSize == nil ? 0 : MDB_DUPSORT | MDB_DUPFIXED
-                            opened[spec.name] = LogIndex(dbi: try open("index." + spec.name, flags), spec: spec)
+                            var dbi = MDB_dbi()
+                            let rc = mdb_dbi_open(txn, "index." + spec.name, UInt32(flags), &dbi)
+                            if rc == MDB_NOTFOUND {
+                                dbi = try open("index." + spec.name, flags)
+                                added.append(spec)
+                            } else {
+                                try check(rc, "opening database index.\(spec.name)")
+                            }
+                            opened[spec.name] = LogIndex(dbi: dbi, spec: spec)
                         }
-                        let databases = Databases(log: log, ids: ids, meta: meta, indexes: opened)
+                        let databases = Databases(log: log, ids: ids, meta: meta, indexes: opened, maxKeySize: environment.maxKeySize)
                         let reader = ReadTransaction(txn: txn, databases: databases, tailContext: nil)
                         let found = try reader.get(meta, key: MetaKey.format).map { $0.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) } }
                         // Formats 1 and 2 were never released: only development builds wrote them.
@@ -135,11 +151,18 @@ public final class EventLog: Sendable {
                             var value: [UInt8] = []
                             value.appendBigEndian(formatVersion)
                             try WriteTransaction.put(txn, meta, key: MetaKey.format, value: value, flags: 0)
+                        } else if try reader.watermark() > 0 {
+                            // An index this program adds to an older store lacks the entries of the
+                            // events in the B-trees until `build` fills it (the tail's it computes).
+                            for spec in added where spec.isDerived {
+                                try WriteTransaction.put(txn, meta, key: MetaKey.unbuilt(spec.name), value: [1], flags: 0)
+                            }
                         }
+                        let unbuilt = try opened.values.filter { try reader.get(meta, key: MetaKey.unbuilt($0.spec.name)) != nil }
                         let rc = mdb_txn_commit(txn)
                         if rc == MDB_MAP_FULL { throw LogError.mapFull }
                         try check(rc, "creating the store", path: environment.path)
-                        return databases
+                        return (databases, unbuilt.sorted { $0.spec.name < $1.spec.name })
                     } catch {
                         mdb_txn_abort(txn)
                         throw error
@@ -167,6 +190,26 @@ public final class EventLog: Sendable {
     }
 
     var tailContext: TailContext { TailContext(cache: tailCache, indexer: indexer.withLock { $0.indexer }) }
+
+    /// Fills `index`, one of `unbuiltIndexes`, with the entries of the events up to the
+    /// watermark (those of the later ones wait in the tail, from the indexer), in one write
+    /// transaction; `entries` gives an event's entries (only those of `index` are kept), as
+    /// the indexer would. Does nothing when another process built it first.
+    public func build(_ index: LogIndex, entries: (StoredEvent, ReadTransaction) throws -> [IndexEntry]) throws {
+        try write { txn in
+            let marker = MetaKey.unbuilt(index.spec.name)
+            guard try txn.get(databases.meta, key: marker) != nil else { return }
+            let watermark = try txn.watermark()
+            try txn.forEachEvent(after: 0) { event in
+                guard event.position <= watermark else { return false }
+                for entry in try entries(event, txn) where entry.index.dbi == index.dbi {
+                    try txn.put(entry.value, forKey: entry.key, in: index)
+                }
+                return true
+            }
+            try txn.deleteMeta(marker)
+        }
+    }
 
     /// Lends a read transaction to `body`; it sees one consistent snapshot and never blocks writers.
     public func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
@@ -311,4 +354,18 @@ struct OwnCommits {
 /// Holds the indexer (see `EventLog.indexer`).
 private struct IndexerSlot {
     var indexer: Indexer?
+}
+
+/// The SHA-256 digest of `bytes`: a fixed-size index key for text of any length (an LMDB key
+/// is at most `maxKeySize` bytes).
+public func sha256<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+    var digest = [UInt8](repeating: 0, count: 32)
+    let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+        _ = SHA256(buffer.baseAddress, buffer.count, &digest)
+    }
+    if done == nil {
+        let copy = Array(bytes)
+        copy.withUnsafeBufferPointer { buffer in _ = SHA256(buffer.baseAddress, buffer.count, &digest) }
+    }
+    return digest
 }

@@ -19,6 +19,10 @@ public enum LogError: Error, Equatable, CustomStringConvertible, Sendable {
     case lmdb(code: Int32, operation: String)
     /// A filesystem operation (backup, directory creation) failed.
     case io(String)
+    /// An entry for `index` has a key (or, in an index of many values a key, a value) of
+    /// `bytes` bytes, more than LMDB takes (`limit`). Refused when the entry is put, before it
+    /// can reach the B-tree: there it would fail every later write that flushes the tail.
+    case entryTooLarge(index: String, bytes: Int, limit: Int)
 
     /// Lets callers write `catch LogError.diskFull(...)`-style matches against any error.
     public static func ~= (pattern: LogError, error: any Error) -> Bool {
@@ -40,6 +44,8 @@ public enum LogError: Error, Equatable, CustomStringConvertible, Sendable {
         case .lmdb(let code, let operation):
             "\(operation) failed: \(String(cString: mdb_strerror(code))) (\(code))"
         case .io(let what): what
+        case .entryTooLarge(let index, let bytes, let limit):
+            "an entry of index \(index) is \(bytes) bytes long; the store takes keys of 1 to \(limit) bytes"
         }
     }
 }

@@ -142,6 +142,7 @@ public final class WriteTransaction: ReadTransaction {
         if let size = index.spec.fixedValueSize {
             precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
         }
+        try checkSize(key: key.count, value: value.count, in: index)
         try key.withUnsafeBytes { key in
             try value.withUnsafeBytes { value in
                 try write(index.dbi, key: key, value: value, flags: appendDuplicate ? MDB_APPENDDUP : 0)
@@ -153,6 +154,9 @@ public final class WriteTransaction: ReadTransaction {
     /// index derived from the log wait in the tail with the event (except in bulk mode).
     public func put(_ entry: IndexEntry) throws {
         if !isBulk, entry.index.spec.isDerived, let last = try tail().events.last, last.position > firstHead {
+            // Refused now, with the event's append: in the B-trees it would fail the write
+            // that flushes the tail, and every write after it.
+            try checkSize(of: entry)
             builtTail!.add(entry)
             return
         }
@@ -163,6 +167,7 @@ public final class WriteTransaction: ReadTransaction {
     /// making an `IndexEntry`; the values of a fixed-size index wait to be written together).
     public func putEntry(_ value: UnsafeRawBufferPointer, forKey key: UnsafeRawBufferPointer, in index: LogIndex) throws {
         guard isBulk else { return try put(IndexEntry(index, key: Array(key), value: Array(value))) }
+        try checkSize(key: key.count, value: value.count, in: index)
         guard let size = index.spec.fixedValueSize else { return try write(index.dbi, key: key, value: value, flags: 0) }
         precondition(value.count == size, "index \(index.spec.name) takes \(size)-byte values")
         // The values of one key wait, to be written together; they sort after the key's stored
@@ -174,6 +179,19 @@ public final class WriteTransaction: ReadTransaction {
             pendingSize = size
         }
         pendingValues.append(contentsOf: value)
+    }
+
+    /// Throws `LogError.entryTooLarge` for an entry LMDB would refuse: an empty key, or a key
+    /// (in an index of many values a key, also a value) longer than the store takes. `put`
+    /// checks it too; a caller that must refuse an event before appending it checks first.
+    public func checkSize(of entry: IndexEntry) throws {
+        try checkSize(key: entry.key.count, value: entry.value.count, in: entry.index)
+    }
+
+    private func checkSize(key: Int, value: Int, in index: LogIndex) throws {
+        let bytes = index.spec.fixedValueSize == nil ? key : max(key, value)
+        guard key == 0 || bytes > databases.maxKeySize else { return }
+        throw LogError.entryTooLarge(index: index.spec.name, bytes: bytes, limit: databases.maxKeySize)
     }
 
     /// In bulk mode, an id greater than every id in the index is not looked up: an import of
@@ -275,6 +293,17 @@ public final class WriteTransaction: ReadTransaction {
         try check(rc, "mdb_del")
         wrote = true
         return true
+    }
+
+    /// Removes a record of the log's own (see `MetaKey`).
+    func deleteMeta(_ key: [UInt8]) throws {
+        let rc = key.withUnsafeBytes { k in
+            var keyVal = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+            return mdb_del(txn, databases.meta, &keyVal, nil)
+        }
+        if rc == MDB_NOTFOUND { return }
+        try checkPut(rc)
+        wrote = true
     }
 
     /// Runs `body` in a nested transaction: if it throws, only its own writes are undone.

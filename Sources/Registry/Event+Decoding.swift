@@ -4,6 +4,7 @@ import EventLog
 public enum Limits {
     public static let maxCount = 100_000
     public static let maxAmountSEK = 1_000_000_000
+    /// In Unicode scalar values (so at most 800 bytes).
     public static let maxTextLength = 200
     public static let maxDays = TrainingDays(quarters: 366 * 4)
 }
@@ -200,16 +201,29 @@ struct FieldReader<Object: EventFields> {
         }
         guard case .string(let text) = value else { throw error(key, "must be a string, got \(value.kind)") }
         // The log keeps what earlier rules let in: a stored event is read back, never refused.
+        if !stored { try requireLength(text, key, maxLength) }
         guard !text.isEmpty, stored || !text.isBlank else {
             let problem = text.isEmpty ? "must not be empty" : "must not be empty or only spaces"
             if required { throw error(key, problem) }
             throw error(key, problem + " (leave it out instead)")
         }
-        // Counting characters is slow; a text with no more bytes than the limit is within it.
-        guard text.utf8.count <= maxLength || text.count <= maxLength else {
-            throw error(key, "is \(text.count) characters long; at most \(maxLength) are allowed")
-        }
         return text
+    }
+
+    /// Refuses a text of more than `maxLength` characters, counted as Unicode scalar values
+    /// (SPEC §2; a grapheme cluster can hold any number of them), so at most 4 × `maxLength`
+    /// bytes. The bytes are counted first: a short text is within the limit, and a huge one is
+    /// refused without counting its scalars.
+    private func requireLength(_ text: String, _ key: FieldKey, _ maxLength: Int) throws(InputError) {
+        let bytes = text.utf8.count
+        if bytes <= maxLength { return }
+        guard bytes <= 4 * maxLength else {
+            throw error(key, "is \(bytes) bytes, more than \(maxLength) characters long; at most \(maxLength) are allowed")
+        }
+        let scalars = text.unicodeScalars.count
+        guard scalars <= maxLength else {
+            throw error(key, "is \(scalars) characters long; at most \(maxLength) are allowed")
+        }
     }
 
     mutating func count(_ key: FieldKey, minimum: Int = 0, maximum: Int = Limits.maxCount) throws(InputError) -> Int {

@@ -162,6 +162,11 @@ extension Store {
         try validate(event, in: txn, context: &context)
         let position = try txn.head().position + 1
         let entries = prepared.record == nil ? try indexEntries(for: event, at: position, in: txn) : []
+        do {
+            for entry in entries { try txn.checkSize(of: entry) }
+        } catch let error as LogError {
+            throw InputError("cannot be indexed: \(error)")
+        }
         let head = try prepared.template.withView { template in
             try write(id: id, template: template, record: prepared.record, occurred: event.occurred, in: txn, context: &context)
         }
@@ -203,21 +208,42 @@ extension Store {
     /// `PlainEvent`): no rule checks it against the log (`validate`), and its one index entry
     /// is made ahead (`standaloneRecord`). Nil for any other event.
     static func plainRecord(for event: Event) -> CompactRecord? {
-        // Of the cases `validate` checks, only an outcome has a record made ahead.
-        if case .outcome = event.fact { return nil }
-        return standaloneRecord(for: event)
+        // Every type `validate` checks has no record made ahead.
+        standaloneRecord(for: event)
     }
 
-    private func validate(_ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "") throws {
+    /// Checks the rules of SPEC §2 that need the log. `replacing`: the position of the original
+    /// a correction's replacement (`event`) replaces, whose own claims do not count against it.
+    private func validate(
+        _ event: Event, in txn: WriteTransaction, context: inout AppendContext, prefix: String = "", replacing: Position? = nil
+    ) throws {
         switch event.fact {
         case .mcCase(let c):
-            // A case id may come again (a returning employee, a case retracted and logged anew).
             try requireMember(.mc, c.municipality, on: event.occurred, field: prefix + "municipality", in: txn, context: &context)
+            // A case id may come again once its case is retracted (a case logged anew).
+            if let live = try liveClaims(of: event.fact, except: replacing, in: txn).first {
+                throw InputError(field: prefix + "case", "case id \(c.caseID) is already used by the live mc.case \(try originalID(of: live, in: txn)); correct that case instead of logging it again")
+            }
         case .outcome(let o):
-            guard try txn.value(forKey: Array(o.caseID.utf8), in: cases) != nil else {
+            let opened = try openCase(o.caseID, in: txn)
+            guard let (caseDay, openedCase) = opened.live else {
+                if opened.logged { throw InputError(field: prefix + "case", "the mc.case with case id \(o.caseID) is retracted; log the case again before its outcome") }
                 throw InputError(field: prefix + "case", "no mc.case with case id \(o.caseID); open the case first")
             }
+            guard event.occurred >= caseDay else {
+                throw InputError(field: prefix + "occurred", "\(event.occurred) is before the case was opened; an outcome must be on or after the case's occurred date (\(caseDay))")
+            }
+            guard o.municipality == openedCase.municipality else {
+                throw InputError(field: prefix + "municipality", "must be the case's municipality, \(openedCase.municipality.name) (\(openedCase.municipality.code)), got \(o.municipality.name)")
+            }
             try requireMember(.mc, o.municipality, on: event.occurred, field: prefix + "municipality", in: txn, context: &context)
+            if let live = try liveClaims(of: event.fact, except: replacing, in: txn).first {
+                throw InputError(field: prefix + "case", "case \(o.caseID) already has an outcome, event \(try originalID(of: live, in: txn)); a case ends with one outcome: correct that outcome instead")
+            }
+        case .grant(let g):
+            if let live = try liveClaims(of: event.fact, except: replacing, in: txn).first {
+                throw InputError(field: prefix + "grant", "grant id \(g.grant) is already used by the live decision \(try originalID(of: live, in: txn)); correct that decision instead")
+            }
         case .retraction(let r):
             _ = try correctableTarget(r.target, in: txn)
         case .correction(let c):
@@ -225,11 +251,54 @@ extension Store {
             guard c.replacement.type == target.event.type else {
                 throw InputError(field: "replacement.type", "must be \(target.event.type.rawValue), the type of the target, got \(c.replacement.type.rawValue)")
             }
-            try validate(c.replacement, in: txn, context: &context, prefix: "replacement.")
+            try validate(c.replacement, in: txn, context: &context, prefix: "replacement.", replacing: target.position)
         default:
             // An import appends plain events without coming here (`plainRecord`).
             break
         }
+    }
+
+    /// The claims of the id `fact` claims that are live now, but those of the original
+    /// `except` (which a correction replaces), oldest first.
+    private func liveClaims(of fact: Fact, except original: Position?, in txn: WriteTransaction) throws -> [Claim] {
+        guard let key = Claim.key(of: fact) else { return [] }
+        return try allClaims(under: key, in: txn).filter { claim in try claim.original != original && isLive(claim, in: txn) }
+    }
+
+    /// Every claim under `key`, oldest first.
+    private func allClaims(under key: [UInt8], in txn: ReadTransaction) throws -> [Claim] {
+        var result: [Claim] = []
+        try txn.scanBlocks(claims, from: key, through: key) { _, values in
+            for offset in stride(from: 0, to: values.count, by: Claim.size) { result.append(Claim(values, at: offset)) }
+        }
+        return result
+    }
+
+    /// Whether a claim's event counts now (§3): its original is not retracted, and the claim
+    /// is the original's newest version.
+    private func isLive(_ claim: Claim, in txn: ReadTransaction) throws -> Bool {
+        let fate = try EffectiveEvents(store: self, txn: txn, asOf: try txn.head().position)
+            .fate(ofOriginal: claim.original, day: claim.day.ordinal)
+        return !fate.retracted && fate.latestCorrection == (claim.by == claim.original ? 0 : claim.by)
+    }
+
+    /// The id of a claim's original: the event to correct or retract.
+    private func originalID(of claim: Claim, in txn: ReadTransaction) throws -> EventID {
+        guard let stored = try txn.event(at: claim.original) else { throw LogError.corrupted("claims index names a missing event \(claim.original)") }
+        return stored.id
+    }
+
+    /// The newest live mc.case with `caseID`, as it counts now (its occurred day and the case),
+    /// and whether any case was ever logged with that id.
+    private func openCase(_ caseID: String, in txn: ReadTransaction) throws -> (live: (Day, CoachingCase)?, logged: Bool) {
+        let all = try allClaims(under: Claim.key(.case, caseID), in: txn)
+        for claim in all.reversed() where try isLive(claim, in: txn) {
+            guard let stored = try txn.event(at: claim.by) else { break }
+            var event = try RecordedEvent(stored).event
+            if case .correction(let c) = event.fact { event = c.replacement }
+            if case .mcCase(let opened) = event.fact { return ((event.occurred, opened), true) }
+        }
+        return (nil, !all.isEmpty)
     }
 
     /// The target of a retraction or correction: an original event that is not retracted.

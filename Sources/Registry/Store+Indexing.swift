@@ -29,6 +29,9 @@ extension Store {
             if case .membership = replacement.fact {
                 entries.append(IndexEntry(memberships, key: position.bigEndianBytes, value: record.bytes))
             }
+            if let key = Claim.key(of: replacement.fact) {
+                entries.append(IndexEntry(claims, key: key, value: Claim(by: position, original: target.position, day: target.occurred).bytes))
+            }
         default:
             // The same record the decoding threads make ahead for an import, when they can.
             if let record = Self.standaloneRecord(for: event) {
@@ -42,14 +45,37 @@ extension Store {
                 entries.append(IndexEntry(memberships, key: position.bigEndianBytes, value: record.bytes))
             }
             if case .mcCase(let c) = event.fact {
+                // A case id is at most 40 ASCII characters (every rule that ever let one in).
                 let key = Array(c.caseID.utf8)
                 let first = try txn.value(forKey: key, in: cases)
                 if first == nil || first == position.bigEndianBytes {
                     entries.append(IndexEntry(cases, key: key, value: position.bigEndianBytes))
                 }
             }
+            if let key = Claim.key(of: event.fact) {
+                entries.append(IndexEntry(claims, key: key, value: Claim(by: position, original: position, day: event.occurred).bytes))
+            }
         }
         return entries
+    }
+
+    /// Whether an event's canonical JSON may be of a type that claims an id (see `Claim`), or
+    /// a correction to one: it holds `"type":"` and such a type's name. Every quote inside a
+    /// string is escaped, so the pattern only matches a `type` member. Lets the build of the
+    /// claims of an older store skip decoding the other events.
+    static func mayClaim(_ bytes: [UInt8]) -> Bool {
+        let marker = Array(#""type":""#.utf8)
+        var i = 0
+        while i + marker.count <= bytes.count {
+            guard bytes[i] == marker[0], bytes[i..<(i + marker.count)].elementsEqual(marker) else {
+                i += 1
+                continue
+            }
+            i += marker.count
+            let rest = bytes[i...]
+            if Claim.types.contains(where: { rest.starts(with: $0) }) { return true }
+        }
+        return false
     }
 
     struct TargetInfo {
@@ -91,7 +117,8 @@ extension Store {
     /// other event. `indexEntries` takes this path too, so the two cannot disagree.
     static func standaloneRecord(for event: Event) -> CompactRecord? {
         switch event.fact {
-        case .retraction, .correction, .membership, .mcCase: return nil
+        // An outcome and a grant decision claim an id too (see `Claim`).
+        case .retraction, .correction, .membership, .mcCase, .outcome, .grant: return nil
         default: break
         }
         let origin: UInt64
@@ -138,9 +165,21 @@ extension Store {
         return record
     }
 
+    /// The longest name an organisation's key holds as it is: "n" and the name then fit in
+    /// LMDB's 511-byte key. Every store has only such keys: a longer one failed the write.
+    static let longestNameKey = 510
+
+    /// An organisation's key in `organisations`: "n" and its name, or for a longer name "h"
+    /// and the name's SHA-256, so that no key outgrows LMDB's limit.
+    static func organisationKey(_ name: String) -> [UInt8] {
+        let utf8 = name.utf8
+        if utf8.count <= longestNameKey { return [UInt8(ascii: "n")] + Array(utf8) }
+        return [UInt8(ascii: "h")] + sha256(utf8)
+    }
+
     /// An organisation is known by the position of the event that first named it.
     private func organisationCode(_ name: String, at position: Position, in txn: ReadTransaction, entries: inout [IndexEntry]) throws -> UInt64 {
-        let key = [UInt8(ascii: "n")] + Array(name.utf8)
+        let key = Self.organisationKey(name)
         if let stored = try txn.value(forKey: key, in: organisations) {
             let first = stored.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self).bigEndian }
             if first != position { return OriginCode.organisationBit | first }
@@ -179,4 +218,55 @@ extension Fact {
         case .retraction, .correction: .unknown
         }
     }
+}
+
+/// An id that must be unique among live events (SPEC §2): a case id among live cases, an
+/// outcome's case id among live outcomes, a grant id among live decisions. The `claims` index
+/// holds, under a digest of the id (so no key grows with the text), one value per event that
+/// claimed it: the claiming event (an original or a correction), the original, and the
+/// original's day (where the targets index keeps what became of it). A claim is live while its
+/// original is not retracted and it is the original's newest version (SPEC §3).
+struct Claim: Equatable {
+    static let size = 20
+    /// The canonical names of the types that claim, each with its closing quote.
+    static let types = ["mc.case\"", "mc.outcome\"", "grant.decision\""].map { Array($0.utf8) }
+
+    /// The event that made the claim: the original or a correction of it.
+    let by: Position
+    let original: Position
+    let day: Day
+
+    init(by: Position, original: Position, day: Day) {
+        self.by = by
+        self.original = original
+        self.day = day
+    }
+
+    init(_ values: UnsafeRawBufferPointer, at offset: Int) {
+        by = values.loadBigEndianUInt64(at: offset)
+        original = values.loadBigEndianUInt64(at: offset + 8)
+        day = Day(ordinal: Int32(bitPattern: UInt32(bigEndian: values.loadUnaligned(fromByteOffset: offset + 16, as: UInt32.self))))
+    }
+
+    var bytes: [UInt8] {
+        var bytes = by.bigEndianBytes + original.bigEndianBytes
+        bytes.appendBigEndian(UInt32(bitPattern: day.ordinal))
+        return bytes
+    }
+
+    /// The key of the id an event of this kind claims; nil for a kind that claims none.
+    static func key(of fact: Fact) -> [UInt8]? {
+        switch fact {
+        case .mcCase(let c): key(.case, c.caseID)
+        case .outcome(let o): key(.outcome, o.caseID)
+        case .grant(let g): key(.grant, g.grant)
+        default: nil
+        }
+    }
+
+    enum Kind: UInt8 {
+        case `case` = 0x63, outcome = 0x6F, grant = 0x67 // "c", "o", "g"
+    }
+
+    static func key(_ kind: Kind, _ id: String) -> [UInt8] { [kind.rawValue] + sha256(id.utf8) }
 }

@@ -12,12 +12,19 @@ extension Store {
         }
     }
 
-    /// The position a report reads up to.
-    public func resolve(_ asOf: AsOf) throws -> Position {
+    /// The position a report reads up to. An instant after today (in Stockholm) is refused
+    /// (SPEC §4): the log cannot say yet what it will hold then. Today's date, which stands for
+    /// the end of today, is allowed.
+    public func resolve(_ asOf: AsOf, now: Date = Date()) throws -> Position {
         switch asOf {
         case .latest: return try head().position
         case .seq(let seq): return min(seq, try head().position)
-        case .instant(let date): return try position(recordedAtOrBefore: date)
+        case .instant(let date):
+            let today = Day.today(at: now)
+            guard date < today.endInstant else {
+                throw InputError(field: "as_of", "\(Day.today(at: date)) is in the future (today is \(today)); give a date or instant up to now")
+            }
+            return try position(recordedAtOrBefore: date)
         }
     }
 

@@ -10,6 +10,7 @@ public final class Store: Sendable {
     let memberships: LogIndex
     let cases: LogIndex
     let organisations: LogIndex
+    let claims: LogIndex
     /// User records this process has written (see `userRecordStamped`).
     let userWrites = Locked(0)
 
@@ -20,6 +21,7 @@ public final class Store: Sendable {
         IndexSpec(name: "membership"),
         IndexSpec(name: "cases"),
         IndexSpec(name: "organisations"),
+        IndexSpec(name: "claims", fixedValueSize: Claim.size),
         usersSpec,
     ]
 
@@ -38,9 +40,18 @@ public final class Store: Sendable {
         memberships = log.index("membership")
         cases = log.index("cases")
         organisations = log.index("organisations")
+        claims = log.index("claims")
         // The log computes the entries of its newest events itself (see EventLog's Tail).
         log.setIndexer { [unowned self] stored, txn in
             try indexEntries(for: RecordedEvent(stored).event, at: stored.position, in: txn)
+        }
+        // A store written before the claims existed gets them once (only events that can
+        // claim an id are decoded).
+        for index in log.unbuiltIndexes {
+            try log.build(index) { stored, txn in
+                guard Self.mayClaim(stored.bytes) else { return [] }
+                return try indexEntries(for: RecordedEvent(stored).event, at: stored.position, in: txn)
+            }
         }
         if isNew && seedMembership {
             _ = try append(Federation.membershipEvents())

@@ -378,9 +378,10 @@ import Testing
             #expect(!coach.text.contains("<option value=\"Strömstad\""))
             let opened = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
             #expect(opened.status == .seeOther)
-            // A case id may come again: SPEC §2 only asks that an outcome follows its case.
+            // A case id is unique among live cases (SPEC §2): the page names the case to correct.
             let again = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
-            #expect(again.status == .seeOther)
+            #expect(again.status == .badRequest)
+            #expect(again.text.contains("Det finns redan ett ärende med det id:t (händelse "))
         }
     }
 

@@ -39,9 +39,11 @@ struct StoreTests {
         // A case and its outcome in one batch: the outcome sees the case.
         let appended = try store.append([opened, outcome])
         #expect(appended.map(\.isNew) == [true, true])
-        // SPEC §2 only asks that an outcome follows a case with its id: an id may come again.
+        // A case id is unique among live cases, and a case ends with one outcome (SPEC §2;
+        // `IntegrityTests` has the rest).
         let reopened = try Self.event(#"{"type":"mc.case","occurred":"2013-01-11","case":"C-1","municipality":"Borås","service":"core"}"#)
-        #expect(try store.append([reopened, outcome]).map(\.isNew) == [true, true])
+        #expect { try store.append([reopened]) } throws: { ($0 as? InputError)?.field == "case" }
+        #expect { try store.append([outcome]) } throws: { ($0 as? InputError)?.message.contains("already has an outcome") == true }
         #expect(try store.verify().position == store.head().position)
     }
 

@@ -116,6 +116,56 @@ struct ValidationTests {
         }
     }
 
+    static func school(_ text: String) -> String {
+        #"{"type":"navet.visit","occurred":"2013-09-12","pupils":1,"teachers":0,"school":"\#(text)"}"#
+    }
+
+    /// `count` Unicode scalar values: those of `unit`, over and over.
+    static func text(_ unit: String, scalars count: Int) -> String {
+        let scalars = Array(unit.unicodeScalars)
+        var view = String.UnicodeScalarView()
+        for i in 0..<count { view.append(scalars[i % scalars.count]) }
+        return String(view)
+    }
+
+    /// The limit counts Unicode scalar values (SPEC §2), not characters as Swift counts them
+    /// (grapheme clusters): 200 pass and 201 do not, of 1 to 4 bytes each, standing alone or
+    /// combining with the scalar before (an accent, a flag's two halves).
+    @Test(arguments: ["a", "å", "€", "😀", "e\u{301}", "🇸🇪", "👩‍👩‍👧"])
+    func countsUnicodeScalarValues(_ unit: String) throws {
+        for count in [199, 200] {
+            let event = try Self.decode(Self.school(Self.text(unit, scalars: count)))
+            guard case .visit(let visit) = event.fact else { Issue.record("not a visit"); continue }
+            #expect(visit.school?.unicodeScalars.count == count)
+        }
+        // Over 800 bytes, the message says so without counting.
+        let long = Self.text(unit, scalars: 201)
+        let counted = long.utf8.count <= 800 ? "201 characters long" : "\(long.utf8.count) bytes, more than 200 characters long"
+        #expect { try Self.decode(Self.school(long)) } throws: { error in
+            let error = error as? InputError
+            return error?.field == "school" && error?.message.contains(counted) == true
+        }
+    }
+
+    /// "a" and 200 combining accents are one character to Swift but 201 scalars; a text of
+    /// millions of them is refused by its byte count alone; a CSV cell obeys the same limit.
+    @Test func aTextOfCombiningMarksIsCountedByItsScalars() throws {
+        let accented = "a" + String(repeating: "\u{301}", count: 200)
+        #expect(accented.count == 1)
+        #expect { try Self.decode(Self.school(accented)) } throws: { ($0 as? InputError)?.message.contains("201 characters long") == true }
+        let huge = "a" + String(repeating: "\u{301}", count: 1_000_000)
+        #expect { try Self.decode(Self.school(huge)) } throws: { error in
+            let error = error as? InputError
+            return error?.field == "school" && error?.message.contains("2000001 bytes, more than 200 characters long") == true
+        }
+        let csv = "type,occurred,pupils,teachers,note\nnavet.visit,2013-09-12,1,1,ok\nnavet.visit,2013-09-12,1,1,\(accented)\n"
+        #expect { try CSVReader.decode(Array(csv.utf8), today: Self.today) } throws: { error in
+            let error = error as? InputError
+            return error?.line == 3 && error?.field == "note" && error?.message.contains("201 characters long") == true
+        }
+        #expect(try CSVReader.decode(Array(csv.utf8.dropLast(3)), today: Self.today).count == 2)
+    }
+
     @Test func acceptsDaysAsNumberOrString() throws {
         for (given, quarters) in [("0.5", 2), ("\"1.25\"", 5), ("2", 8), ("\"0.75\"", 3), ("1.50", 6)] {
             let event = try Self.decode(#"{"type":"navet.training","occurred":"2013-09-12","participants":3,"days":\#(given)}"#)
