@@ -8,7 +8,10 @@ struct ServerState: Sendable {
     let writer: GroupCommitter
     let users: UserDirectory
     let activity: Activity
+    /// Failed sign-ins by address and user name.
     let throttle: LoginThrottle
+    /// Failed sign-ins by address, whatever the name.
+    let addressThrottle: LoginThrottle
     let configuration: ServerConfiguration
 
     init(store: Store, configuration: ServerConfiguration, logger: Logger) {
@@ -18,6 +21,7 @@ struct ServerState: Sendable {
         users = UserDirectory(store: store)
         activity = Activity(store: store)
         throttle = LoginThrottle()
+        addressThrottle = LoginThrottle(allowed: LoginThrottle.allowedFailuresPerAddress)
     }
 
     /// Appends `events` on behalf of `user`, all or nothing: stamps `by` with the user's
