@@ -45,9 +45,14 @@ struct ServerState: Sendable {
         // retry), so that event must be one this user could have sent: otherwise posting any
         // id would read any event. Checked before the append, so that such a request appends
         // nothing, and after it for an event stored meanwhile by someone else.
-        for (index, event) in events.enumerated() {
-            guard let id = event.id, let existing = try store.event(id: id) else { continue }
-            try checkRepeat(of: existing.event, posted: event, index: index, as: user)
+        // (The ids are looked up in one read transaction: a retried batch may be large.)
+        let given = events.indices.compactMap { index in events[index].id.map { (index, $0) } }
+        if !given.isEmpty {
+            let stored = try store.log.read { txn in try given.compactMap { index, id in try txn.position(of: id).map { (index, $0) } } }
+            for (index, seq) in stored {
+                guard let existing = try store.event(at: seq) else { continue }
+                try checkRepeat(of: existing.event, posted: events[index], index: index, as: user)
+            }
         }
         let appended = try await writer.append(events)
         for (index, item) in appended.enumerated() where !item.isNew {
