@@ -23,7 +23,11 @@ final class UserDirectory: Sendable {
     private let verify: Verifier
     private let decoyCost: UInt8
     private let verifiedTokens = Locked<[SHA256Digest: VerifiedToken]>([:])
+    /// Wrong tokens by the token presented.
     private let tokenThrottle = LoginThrottle()
+    /// Wrong tokens by client address, whatever the token: as many as for passwords, since
+    /// an office behind one address shares the count.
+    private let addressThrottle = LoginThrottle(allowed: LoginThrottle.allowedFailuresPerAddress)
     /// bcrypt checks under way, by token digest.
     private let inFlight = Locked<[SHA256.Digest: Task<Bool, any Error>]>([:])
     /// Unknown users are checked against this hash too, so that the time taken does not
@@ -60,8 +64,8 @@ final class UserDirectory: Sendable {
             verifiedTokens.withLock { $0[key] = VerifiedToken(record: bytes, user: known.user, stamp: stamp) }
             return known.user
         }
-        let keys = ["token:" + hex(Array(key))] + (address().map { ["address:" + $0] } ?? [])
-        guard tokenThrottle.wait(for: keys) == nil else { return nil }
+        let tokenKey = ["token:" + hex(Array(key))], addressKey = address().map { ["address:" + $0] } ?? []
+        guard tokenThrottle.wait(for: tokenKey) == nil, addressThrottle.wait(for: addressKey) == nil else { return nil }
         let record = bytes.flatMap { try? UserRecord(bytes: $0) }
         // No such user: the same slow check against the decoy, so the answer takes as long.
         let hash = record?.tokenHash ?? decoy()
@@ -76,10 +80,11 @@ final class UserDirectory: Sendable {
         let valid = try await check.value
         inFlight.withLock { _ = $0.removeValue(forKey: key) }
         guard valid, let record, let bytes else {
-            tokenThrottle.fail(keys)
+            tokenThrottle.fail(tokenKey)
+            addressThrottle.fail(addressKey)
             return nil
         }
-        tokenThrottle.succeed(keys)
+        tokenThrottle.succeed(tokenKey)
         let user = User(name: name, role: record.role, credential: .token, recordID: record.id)
         verifiedTokens.withLock { cache in
             // Tokens are few; a full cache means someone is cycling through valid tokens.

@@ -43,9 +43,15 @@ import Testing
         for _ in 0...LoginThrottle.allowedFailures {
             #expect(try await users.user(token: wrong, address: { "10.0.0.66" }) == nil)
         }
-        // The attacker's address is slowed down; the user elsewhere is not.
-        #expect(try await users.user(token: cy.token, address: { "10.0.0.66" }) == nil)
         #expect(try await users.user(token: cy.token, address: { "10.0.0.7" })?.name == "cy")
+        // Different wrong tokens from one address: the address waits once it sent too many.
+        for i in 0..<LoginThrottle.allowedFailuresPerAddress {
+            #expect(try await users.user(token: "cy.\(String(format: "%064x", i))", address: { "10.0.0.66" }) == nil)
+        }
+        // The attacker's address is slowed down; the user elsewhere is not.
+        let dag = try Users.add(store: store, name: "dag", role: .grants, cost: 4)
+        #expect(try await users.user(token: dag.token, address: { "10.0.0.66" }) == nil)
+        #expect(try await users.user(token: dag.token, address: { "10.0.0.8" })?.name == "dag")
     }
 
     @Test func wrongTokensInAUsersNameDoNotLockTheirTokenOutOverHTTP() async throws {
