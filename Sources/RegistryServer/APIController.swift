@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Hummingbird
+import NIOCore
 import Registry
 
 /// The JSON API of SPEC §8 and the health check.
@@ -38,12 +39,18 @@ struct APIController {
         // A browser session may read through the API, but only a token may write: a form on
         // another site cannot send one, so no CSRF token is needed here.
         guard let user = context.identity, user.credential == .token else { throw APIError.unauthorized() }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let limit = state.configuration.maxRequestBody
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError.tooLarge(limit: limit)
+        }
         let value: JSONValue
         do {
             value = try body.withUnsafeReadableBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
         } catch {
-            throw APIError(.badRequest, "\(error)")
+            throw APIError(.badRequest, "\(error)", problem: "invalid-json")
         }
         let values: [JSONValue], isArray: Bool
         switch value {
@@ -68,6 +75,10 @@ struct APIController {
             throw APIError(error)
         } catch let denied as PermissionDenied {
             throw APIError.forbidden(denied.message, index: isArray ? denied.index : nil)
+        } catch let taken as IDTaken {
+            let id = taken.id.map { " \($0)" } ?? ""
+            throw APIError(.conflict, "the id\(id) belongs to another event; send a new id, or none", field: "id",
+                           index: isArray ? taken.index : nil, problem: "id-taken")
         } catch let error as LogError {
             throw APIError(.serviceUnavailable, "the store cannot take the events: \(error)")
         }
@@ -149,7 +160,13 @@ struct APIController {
         }
         let accept = AcceptHeader(request.headers[.accept])
         let format = query.text("format") ?? (accept.prefers("text/csv", over: "application/json") ? "csv" : "json")
-        guard format == "csv" || format == "json" else { throw APIError(.badRequest, "format is csv or json", field: "format") }
+        switch format {
+        case "csv", "json": break
+        case "xlsx", "json-stat":
+            throw APIError(.badRequest, "format \(format) is not supported by the API yet; use csv or json", field: "format", problem: "unsupported-format")
+        default:
+            throw APIError(.badRequest, "unknown format \"\(format)\"; use csv or json", field: "format", problem: "unsupported-format")
+        }
         let store = state.store
         let report = try await Blocking.run { try store.report(reportQuery) }
         var headers: HTTPFields = [.contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"]
@@ -163,19 +180,26 @@ struct APIController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// `GET /healthz`: 200 when the store answers and its writer commits, else 503.
+    /// `GET /healthz`: 200 when the store answers and takes writes, else 503: when its writer
+    /// cannot commit, or the last events it was given failed for a reason other than their
+    /// content (a full disk, a damaged index) and none were committed since.
     @Sendable func health(request: Request, context: AppRequestContext) async throws -> Response {
         let body: String, status: HTTPResponse.Status
         do {
             // An empty request goes through the writer: a write transaction that commits nothing.
             _ = try await state.writer.append([])
+            if let failure = state.writer.failure { throw WriteFailure(description: "the last append failed: \(failure)") }
             let head = try state.store.head()
-            (status, body) = (.ok, "{\"status\":\"ok\",\"seq\":\(head.position),\"hash\":\"\(head.hashHex)\"}\n")
+            // Log lines dropped (standard output unwritable) are worth a look, not a 503.
+            let dropped = LineLogHandler.dropped.withLock { $0 }
+            (status, body) = (.ok, "{\"status\":\"ok\",\"seq\":\(head.position),\"hash\":\"\(head.hashHex)\",\"log_lines_dropped\":\(dropped)}\n")
         } catch {
             (status, body) = (.serviceUnavailable, "{\"status\":\"unavailable\",\"error\":\(JSONText.string("\(error)"))}\n")
         }
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
+
+    private struct WriteFailure: Error, CustomStringConvertible { let description: String }
 
     private func requireReader(_ context: AppRequestContext) throws {
         guard let user = context.identity else { throw APIError.unauthorized() }

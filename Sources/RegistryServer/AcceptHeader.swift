@@ -70,7 +70,7 @@ struct AcceptHeader: Sendable {
     static func qualityValue(_ text: Substring) -> Int? {
         let (whole, fraction) = text.splitOnce(at: ".")
         guard whole == "0" || whole == "1", fraction.count <= 3, fraction.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
-        let thousandths = Int(whole + fraction + String(repeating: "0", count: 3 - fraction.count))!
+        guard let thousandths = Int(whole + fraction + String(repeating: "0", count: 3 - fraction.count)) else { return nil }
         return thousandths <= 1000 ? thousandths : nil
     }
 

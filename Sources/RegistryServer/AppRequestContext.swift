@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdAuth
 
@@ -21,8 +22,18 @@ struct AppRequestContext: AuthRequestContext, SessionRequestContext, RequestCont
     /// and makes a string).
     var remoteAddress: String? { peer() }
 
-    /// API requests may carry large arrays of events.
-    var maxUploadSize: Int { 16 << 20 }
+    /// Who is asking, for throttling: the peer, or behind a proxy on this machine the address
+    /// that proxy added last to X-Forwarded-For (otherwise every client would share one
+    /// throttle). Nil when the peer is unknown (a Unix socket, a test client).
+    func clientAddress(_ request: Request) -> String? {
+        guard let peer = remoteAddress else { return nil }
+        guard peer == "127.0.0.1" || peer == "::1", let name = Self.forwardedFor,
+              let forwarded = request.headers[values: name].last?.split(separator: ",").last else { return peer }
+        let address = forwarded.trimmingCharacters(in: .whitespaces)
+        return address.isEmpty ? peer : address
+    }
+
+    private static let forwardedFor = HTTPFields.Element.Name("X-Forwarded-For")
 
     /// The CSRF token forms of this session must send back.
     var csrf: String? { sessions.session?.csrf }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdAuth
 import Logging
@@ -40,5 +41,7 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
 
 /// Serves the web app and HTTP API over `store` until SIGINT or SIGTERM (`registry serve`, `registry demo`).
 public func serve(store: Store, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger? = nil) async throws {
+    // A log line to a pipe whose reader has gone must fail that write, not end the server.
+    signal(SIGPIPE, SIG_IGN)
     try await buildApplication(store: store, configuration: configuration, logger: logger).runService()
 }

@@ -31,7 +31,7 @@ struct CoachController {
         let query = FormData(query: request)
         let listing = Listing(search: query.text("q"), page: query.text("page").flatMap { Int($0) } ?? 1)
         var notice: HTML = ""
-        if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+        if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id), try state.mayAccess(saved.event, as: user) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
         }
         return try await page(user: user, context: context, notice: notice, listing: listing).response(from: request, context: context)

@@ -48,10 +48,21 @@ enum EventSummary {
     static func note(_ event: Event, limit: Int = 80) -> String? {
         let note = if case .correction(let c) = event.fact { c.replacement.note } else { event.note }
         guard let words = note?.split(whereSeparator: \.isWhitespace), !words.isEmpty else { return nil }
-        let line = words.joined(separator: " ")
-        guard line.count > limit else { return line }
-        return line.prefix(limit - 1).trimmingCharacters(in: .whitespaces) + "…"
+        return shortened(words.joined(separator: " "), limit: limit)
     }
+
+    /// `text` cut to at most `limit` Unicode scalars, with "…" where it was cut. Counted in
+    /// scalars, not characters: one character can hold any number of combining marks, and
+    /// a list must stay small whatever was typed.
+    static func shortened(_ text: String, limit: Int) -> String {
+        guard text.unicodeScalars.count > limit else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(max(limit - 1, 0)))
+        return String(scalars).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
+    /// How many scalars of an event's line a list shows (a confirmation shows all of it).
+    static let listLimit = 160
 
     /// The event a retraction or correction refers to.
     static func target(of event: Event) -> EventID? {

@@ -13,10 +13,15 @@ struct GrantsController {
 
     private static func allowed(_ role: UserRole) -> Bool { role == .grants || role == .admin }
 
+    /// Decisions listed, newest first: the page stays small however many there are.
+    static let listed = 100
+    /// Recent decisions whose applicants the form suggests.
+    static let suggested = 40
+
     @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser(request, Self.allowed)
         var notice: HTML = ""
-        if let id = FormData(query: request)["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+        if let id = FormData(query: request)["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id), try state.mayAccess(saved.event, as: user) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
         }
         let values = ["occurred": Day.today().description]
@@ -44,7 +49,8 @@ struct GrantsController {
 
     private func fields() async throws -> [FormField] {
         let recent = try await state.recentActivity()
-        let applicants = Set(recent.events([.grantDecision]).compactMap { event -> String? in
+        // The applicants of recent decisions: the suggestions stay few however many there are.
+        let applicants = Set(recent.events([.grantDecision]).prefix(Self.suggested).compactMap { event -> String? in
             if case .grant(let grant) = event.fact { grant.applicant } else { nil }
         })
         return [
@@ -63,16 +69,18 @@ struct GrantsController {
 
     private func page(user: User, context: AppRequestContext, values: [String: String], problem: FormProblem, notice: HTML, status: HTTPResponse.Status = .ok) async throws -> Page {
         let decisions = try await state.recentActivity().events([.grantDecision])
-        let rows = decisions.compactMap { event -> HTML? in
+        func short(_ text: String?) -> String { EventSummary.shortened(text ?? "", limit: 60) }
+        let rows = decisions.prefix(Self.listed).compactMap { event -> HTML? in
             guard case .grant(let g) = event.fact else { return nil }
             return """
-                <tr><td class="d">\(event.occurred.description)</td><td>\(g.grant)</td><td>\(g.project)</td><td>\(g.applicant ?? "")</td>
+                <tr><td class="d">\(event.occurred.description)</td><td>\(short(g.grant))</td><td>\(short(g.project))</td><td>\(short(g.applicant))</td>
                 <td>\(g.area.label)</td><td class="n">\(EventSummary.amount(g.amountSEK))</td><td>\(g.decision.label)</td></tr>
                 """
         }
         let list: HTML = rows.isEmpty ? "<p class=\"muted\">Inga beslut registrerade än.</p>" : """
             <div class="scroll"><table><thead><tr><th>Datum</th><th>Id</th><th>Projekt</th><th>Sökande</th><th>Område</th><th class="n">Belopp (kr)</th><th>Beslut</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div>
+            \(decisions.count > Self.listed ? "<p class=\"muted\">Visar de \(Self.listed) senaste av \(decisions.count) beslut.</p>" as HTML : "")
             """
         let content: HTML = """
             \(notice)\(problem.html)

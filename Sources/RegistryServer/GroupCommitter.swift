@@ -22,6 +22,8 @@ final class GroupCommitter: Sendable {
         var isDraining = false
         var commits = 0
         var readersChecked = ContinuousClock.now
+        /// Why the last commit that wrote events failed (not an input error), until one succeeds.
+        var failure: String?
     }
 
     private let store: Store
@@ -50,6 +52,11 @@ final class GroupCommitter: Sendable {
     /// Transactions committed so far (for tests of the grouping).
     var commits: Int { state.withLock { $0.commits } }
 
+    /// Why the store did not take the last events it was given, when no later ones have been
+    /// committed since: the store is then not known to be writable (`/healthz` says 503). An
+    /// empty write does not clear it: it commits whatever the store's trouble is.
+    var failure: String? { state.withLock { $0.failure } }
+
     /// Requests waiting for the writer (for tests of the grouping).
     var waiting: Int { state.withLock { $0.waiting.count } }
 
@@ -63,10 +70,16 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             clearStaleReadersNowAndThen()
+            let writesEvents = batch.contains { !$0.events.isEmpty }
             do {
                 let results = try commit(batch.map(\.events))
+                // Only a commit that wrote an event shows the store takes them again.
+                if results.contains(where: { (try? $0.get())?.contains(where: \.isNew) == true }) {
+                    state.withLock { $0.failure = nil }
+                }
                 for (request, result) in zip(batch, results) { request.continuation.resume(with: result) }
             } catch {
+                if writesEvents { state.withLock { $0.failure = "\(error)" } }
                 logger.error("append failed", metadata: ["error": "\(error)", "registry.requests": "\(batch.count)"])
                 for request in batch { request.continuation.resume(throwing: error) }
             }

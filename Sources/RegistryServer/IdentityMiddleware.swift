@@ -13,7 +13,7 @@ struct IdentityMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let token = request.headers.bearerToken {
-            guard let user = try await users.user(token: token) else {
+            guard let user = try await users.user(token: token, address: { context.clientAddress(request) }) else {
                 throw APIError.unauthorized("the bearer token is not valid")
             }
             context.identity = user
@@ -22,7 +22,7 @@ struct IdentityMiddleware: RouterMiddleware {
         return try await sessions.handle(request, context: context) { request, context in
             var context = context
             if let session = context.sessions.session {
-                context.identity = try users.sessionUser(session.user)
+                context.identity = try users.sessionUser(session.user, recordID: session.userID)
             }
             return try await next(request, context)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import EventLog
 import Logging
 
 /// Writes one line per message to standard output, as swift-log's `StreamLogHandler` does,
@@ -18,8 +19,31 @@ struct LineLogHandler: LogHandler {
         self.write = write
     }
 
-    /// One write per line: lines from several threads do not interleave.
-    static func standardOutput(_ line: String) { FileHandle.standardOutput.write(Data(line.utf8)) }
+    /// One write per line: lines from several threads do not interleave. A line that cannot
+    /// be written (a full disk, `> /dev/full`, a closed pipe) is dropped and counted: a server
+    /// that cannot log keeps serving. (`FileHandle.write` traps on such an error.)
+    static func standardOutput(_ line: String) {
+        if !write(line, to: STDOUT_FILENO) { dropped.withLock { $0 += 1 } }
+    }
+
+    /// Lines `standardOutput` could not write.
+    static let dropped = Locked(0)
+
+    /// Writes all of `line` to `descriptor`; false when it could not.
+    static func write(_ line: String, to descriptor: Int32) -> Bool {
+        var line = line
+        return line.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return true }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(descriptor, base + offset, bytes.count - offset)
+                if written < 0, errno == EINTR { continue }
+                guard written > 0 else { return false }
+                offset += written
+            }
+            return true
+        }
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }

@@ -66,7 +66,7 @@ struct LogController {
                 found.append(event)
                 if found.count == pageSize { break }
             }
-            upper = found.count == pageSize ? found.last!.seq : lower
+            upper = found.count == pageSize ? found.last?.seq ?? lower : lower
         }
         return (found, upper > 1 ? upper : nil)
     }
@@ -93,7 +93,7 @@ struct LogController {
         let rows = events.map { e -> HTML in
             """
             <tr data-seq="\(e.seq)"><td class="n">\(e.seq)</td><td class="d">\(Stockholm.dateTime(e.recorded))</td><td class="d">\(e.event.occurred.description)</td>
-            <td>\(e.event.type.label)</td><td>\(EventSummary.text(e.event) { targets[$0] })\(e.event.note.map { " – \($0)" } ?? "")</td><td>\(e.event.by ?? "")</td>
+            <td>\(e.event.type.label)</td><td>\(EventSummary.shortened(EventSummary.text(e.event) { targets[$0] }, limit: EventSummary.listLimit))\(EventSummary.note(e.event).map { " – \($0)" } ?? "")</td><td>\(e.event.by ?? "")</td>
             <td class="hash" title="\(e.hash)">\(String(e.hash.prefix(12)))</td></tr>
             """
         }

@@ -29,7 +29,8 @@ struct LoginController {
 
     @Sendable func login(request: Request, context: AppRequestContext) async throws -> Response {
         // Before the body is read: a channel that closes meanwhile forgets its peer's address.
-        let address = clientAddress(request, context)
+        // (Unknown only on a Unix socket or in tests: then all share one key.)
+        let address = context.clientAddress(request) ?? "unknown"
         let form = try await FormData.body(of: request)
         guard let cookie = request.cookies[Self.loginCookie]?.value, let given = form["csrf"],
               AppRequestContext.constantTimeEqual(cookie, given) else {
@@ -37,8 +38,10 @@ struct LoginController {
         }
         let name = form.text("name") ?? "", password = form["password"] ?? ""
         let next = form["next"]
-        let keys = ["user:" + name.lowercased(), "address:" + address]
-        if let wait = state.throttle.wait(for: keys) {
+        // By address, and by user from that address: failures from one place cannot lock the
+        // user out elsewhere (a name alone would let anyone lock anyone out).
+        let addressKey = ["address:" + address], userKey = ["address-user:" + address + " " + name.lowercased().prefix(64)]
+        if let wait = state.throttle.wait(for: userKey) ?? state.addressThrottle.wait(for: addressKey) {
             let seconds = Int(wait.components.seconds) + 1
             var page = try loginPage(status: .tooManyRequests, name: name, next: next,
                                      message: "För många misslyckade inloggningar. Försök igen om \(seconds.counted("sekund", "sekunder")).")
@@ -46,14 +49,15 @@ struct LoginController {
             return try page.response(from: request, context: context)
         }
         guard let user = try await state.users.user(name: name, password: password) else {
-            state.throttle.fail(keys)
+            state.throttle.fail(userKey)
+            state.addressThrottle.fail(addressKey)
             context.logger.notice("failed sign-in", metadata: ["user.name": "\(name)"])
             return try loginPage(status: .unauthorized, name: name, next: next, message: "Fel användarnamn eller lösenord.")
                 .response(from: request, context: context)
         }
-        state.throttle.succeed(keys)
+        state.throttle.succeed(userKey)
         // A new session (new id) at every sign-in: an id planted before cannot be taken over.
-        context.sessions.createSession(WebSession(user: user.name), expiresIn: state.configuration.sessionLifetime)
+        context.sessions.createSession(WebSession(user: user.name, userID: user.recordID), expiresIn: state.configuration.sessionLifetime)
         return .redirect(to: safeNext(next) ?? "/")
     }
 
@@ -62,15 +66,6 @@ struct LoginController {
         if context.identity != nil { try context.requireCSRF(form) }
         context.sessions.clearSession()
         return .redirect(to: "/login")
-    }
-
-    /// Who is signing in: the peer, or behind a proxy on this machine the address that proxy
-    /// added last to X-Forwarded-For (otherwise every client would share one throttle).
-    private func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
-        let peer = context.remoteAddress ?? "?"
-        guard peer == "127.0.0.1" || peer == "::1",
-              let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last else { return peer }
-        return forwarded.trimmingCharacters(in: .whitespaces)
     }
 
     /// Only a path on this site, so that a crafted link cannot send a user elsewhere.

@@ -26,6 +26,7 @@ struct PageError: HTTPResponseError {
     static let forbidden = PageError(.forbidden, "Ingen behörighet", "Din roll får inte använda den här sidan eller göra den här ändringen.")
     static let expiredForm = PageError(.forbidden, "Formuläret har gått ut", "Formuläret saknar eller har en gammal säkerhetskod. Gå tillbaka, ladda om sidan och försök igen.")
     static let notFound = PageError(.notFound, "Sidan finns inte", "Kontrollera adressen eller gå till startsidan.")
+    static let tooLarge = PageError(.contentTooLarge, "Formuläret är för stort", "Det du skickade var för stort och sparades inte. Korta texterna och försök igen.")
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let content: HTML = "<section id=\"page-error\"><p>\(message)</p><p><a href=\"/\">Till startsidan</a></p></section>"

@@ -27,10 +27,10 @@ struct ReceptionController {
         let query = FormData(query: request)
         let type = Self.navetType(query["type"]) ?? .navetVisit
         var notice: HTML = ""
-        if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id) {
+        if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id), try state.mayAccess(saved.event, as: user) {
             let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description)\(Self.note(saved.event)) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
-        } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id) {
+        } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id), try state.mayAccess(undone.event, as: user) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
         }
         return try await page(user: user, context: context, type: type, values: [:], problem: FormProblem(), notice: notice)
@@ -124,7 +124,7 @@ struct ReceptionController {
             let status: HTML
             let actions: HTML
             if let retraction = entry.retraction {
-                status = "<strong>Ångrad</strong> – \(retraction.reason)"
+                status = "<strong>Ångrad</strong> – \(EventSummary.shortened(retraction.reason, limit: 80))"
                 actions = ""
             } else {
                 status = entry.corrected ? "<strong>Rättad</strong>" : ""
@@ -144,7 +144,7 @@ struct ReceptionController {
             }
             return """
                 <tr data-id="\(id)"><td class="d">\(Stockholm.time(entry.original.recorded))</td><td class="type">\(entry.current.type.label)</td>
-                <td class="summary">\(EventSummary.text(entry.current)) <span class="muted">\(entry.current.occurred.description)</span>\(Self.note(entry.current))</td>
+                <td class="summary">\(EventSummary.shortened(EventSummary.text(entry.current), limit: EventSummary.listLimit)) <span class="muted">\(entry.current.occurred.description)</span>\(Self.note(entry.current))</td>
                 <td class="by">\(entry.original.event.by ?? "")</td><td>\(status)</td><td class="actions">\(actions)</td></tr>
                 """
         }

@@ -1,4 +1,5 @@
 import EventLog
+import Foundation
 import Registry
 
 /// Reads a report query from URL parameters, shared by the API and the report page:
@@ -19,13 +20,33 @@ enum ReportRequest {
             compare = period.yearBefore
         }
         var asOf = AsOf.latest
-        if let text = parameters.text("as_of_seq") {
+        let seqText = parameters.text("as_of_seq"), asOfText = parameters.text("as_of")
+        if seqText != nil, asOfText != nil {
+            throw InputError(field: "as_of", "as_of and as_of_seq cannot be given together; give one of them")
+        }
+        if let text = seqText {
             guard let seq = Position(text) else { throw InputError(field: "as_of_seq", "must be a log position (a whole number), got \"\(text)\"") }
             asOf = .seq(seq)
-        } else if let text = parameters.text("as_of") {
-            asOf = try AsOf.parse(text)
+        } else if let text = asOfText {
+            asOf = try self.asOf(text)
         }
         return ReportQuery(name: name, period: period, compare: compare, asOf: asOf)
+    }
+
+    /// `as_of` parsed, and refused when it lies in the future (SPEC §4): a report "as known"
+    /// then would change as events come, though it claims to be fixed. A date is in the future
+    /// after today (today stands for the log as it is now).
+    static func asOf(_ text: String, now: Date = Date()) throws(InputError) -> AsOf {
+        let today = Day.today()
+        if let day = Day(iso: text) {
+            guard day <= today else { throw InputError(field: "as_of", "\(text) is in the future (today is \(today))") }
+            return try AsOf.parse(text)
+        }
+        let asOf = try AsOf.parse(text)
+        if case .instant(let instant) = asOf, instant > now {
+            throw InputError(field: "as_of", "\(text) is in the future (now is \(now.formatted(.iso8601)))")
+        }
+        return asOf
     }
 
     /// A download name such as `navet-2013-H1.csv`.

@@ -82,7 +82,11 @@ struct ReportsController {
         case "period", "compare":
             let reason = SwedishMessage.period(error)
             let which = error.field == "period" ? "Perioden" : "Jämförelseperioden"
-            return "\(which) ”\(query.text(error.field!) ?? "")” går inte att läsa.\(reason.isEmpty ? "" : " " + reason) Skriv till exempel \(periodExamples)."
+            return "\(which) ”\(query.text(error.field ?? "") ?? "")” går inte att läsa.\(reason.isEmpty ? "" : " " + reason) Skriv till exempel \(periodExamples)."
+        case "as_of" where error.message.contains("together"):
+            return "Ange antingen ett datum eller en position i loggen, inte båda."
+        case "as_of" where error.message.contains("in the future"):
+            return "Datumet ”\(query.text("as_of") ?? "")” ligger i framtiden. Välj i dag eller ett tidigare datum, eller lämna fältet tomt."
         case "as_of":
             return "Datumet ”\(query.text("as_of") ?? "")” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2014-02-15."
         default:

@@ -10,12 +10,17 @@ public struct ServerConfiguration: Sendable {
     public var sessionLifetime: Duration
     /// How long a new user's password and token wait in the admin's session to be shown once.
     public var issuedCredentialsLifetime: Duration
+    /// The largest body `POST /api/events` reads, in bytes (larger: 413); forms take at most
+    /// `FormData.maxBody`.
+    public var maxRequestBody: Int
 
     /// Creates a configuration; the defaults suit a server behind a local proxy.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
-        sessionLifetime: Duration = .seconds(12 * 3600), issuedCredentialsLifetime: Duration = .seconds(5 * 60)
+        sessionLifetime: Duration = .seconds(12 * 3600), issuedCredentialsLifetime: Duration = .seconds(5 * 60),
+        maxRequestBody: Int = 16 << 20
     ) {
+        self.maxRequestBody = maxRequestBody
         self.host = host
         self.port = port
         self.secureCookies = secureCookies

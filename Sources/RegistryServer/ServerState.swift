@@ -8,7 +8,10 @@ struct ServerState: Sendable {
     let writer: GroupCommitter
     let users: UserDirectory
     let activity: Activity
+    /// Failed sign-ins by address and user name.
     let throttle: LoginThrottle
+    /// Failed sign-ins by address, whatever the name.
+    let addressThrottle: LoginThrottle
     let configuration: ServerConfiguration
 
     init(store: Store, configuration: ServerConfiguration, logger: Logger) {
@@ -18,6 +21,7 @@ struct ServerState: Sendable {
         users = UserDirectory(store: store)
         activity = Activity(store: store)
         throttle = LoginThrottle()
+        addressThrottle = LoginThrottle(allowed: LoginThrottle.allowedFailuresPerAddress)
     }
 
     /// Appends `events` on behalf of `user`, all or nothing: stamps `by` with the user's
@@ -37,7 +41,38 @@ struct ServerState: Sendable {
                 throw PermissionDenied(message: user.role.refusal(type), index: index)
             }
         }
-        return try await writer.append(events)
+        // An id already in the log answers with the event stored under it (an idempotent
+        // retry), so that event must be one this user could have sent: otherwise posting any
+        // id would read any event. Checked before the append, so that such a request appends
+        // nothing, and after it for an event stored meanwhile by someone else.
+        // (The ids are looked up in one read transaction: a retried batch may be large.)
+        let given = events.indices.compactMap { index in events[index].id.map { (index, $0) } }
+        if !given.isEmpty {
+            let stored = try store.log.read { txn in try given.compactMap { index, id in try txn.position(of: id).map { (index, $0) } } }
+            for (index, seq) in stored {
+                guard let existing = try store.event(at: seq) else { continue }
+                try checkRepeat(of: existing.event, posted: events[index], index: index, as: user)
+            }
+        }
+        let appended = try await writer.append(events)
+        for (index, item) in appended.enumerated() where !item.isNew {
+            try checkRepeat(of: item.event.event, posted: events[index], index: index, as: user)
+        }
+        return appended
+    }
+
+    /// Refuses a repeat of an id stored with another type of event, or with one the user's
+    /// role may not append (or read), saying nothing of that event.
+    private func checkRepeat(of existing: Event, posted: Event, index: Int, as user: User) throws {
+        guard existing.type == posted.type, try mayAccess(existing, as: user) else {
+            throw IDTaken(id: existing.id, index: index)
+        }
+    }
+
+    /// Whether `user` may see `event` on the work pages: its role may append every type that
+    /// governs it (an analyst or admin reads everything anyway).
+    func mayAccess(_ event: Event, as user: User) throws -> Bool {
+        try user.role.mayRead || governingTypes(of: event, batch: []).allSatisfy(user.role.mayAppend)
     }
 
     /// Refuses, before they are decoded, the objects of a request that `user` may not append
@@ -88,6 +123,13 @@ struct ServerState: Sendable {
             return [event.type]
         }
     }
+}
+
+/// An event was posted with the id of a stored event of another type, or of one the user may
+/// not read: the id is taken, and nothing more is said of that event.
+struct IDTaken: Error {
+    let id: EventID?
+    let index: Int
 }
 
 extension ServerState {

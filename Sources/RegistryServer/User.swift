@@ -5,4 +5,6 @@ struct User: Sendable, Equatable {
     let name: String
     let role: UserRole
     let credential: Credential
+    /// The id of the user record this user was found in (`UserRecord.id`).
+    var recordID: String? = nil
 }

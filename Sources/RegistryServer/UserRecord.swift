@@ -9,18 +9,23 @@ struct UserRecord: Codable, Sendable {
     var passwordHash: String
     var tokenHash: String
     var created: Date
+    /// A random id given when the user is created. A browser session names it, so that a
+    /// user removed and created again under the same name does not inherit the old sessions.
+    /// (Records made before it existed have none; their sessions name none either.)
+    var id: String?
 
     enum CodingKeys: String, CodingKey {
-        case role, created
+        case role, created, id
         case passwordHash = "password_hash"
         case tokenHash = "token_hash"
     }
 
-    init(role: UserRole, passwordHash: String, tokenHash: String, created: Date = Date()) {
+    init(role: UserRole, passwordHash: String, tokenHash: String, created: Date = Date(), id: String? = Secret.randomHex(bytes: 16)) {
         self.role = role
         self.passwordHash = passwordHash
         self.tokenHash = tokenHash
         self.created = created
+        self.id = id
     }
 
     /// Decodes the bytes `Store.userRecord` returns.
@@ -28,7 +33,8 @@ struct UserRecord: Codable, Sendable {
         self = try Self.decoder.decode(UserRecord.self, from: Data(bytes))
     }
 
-    var bytes: [UInt8] { Array(try! Self.encoder.encode(self)) }
+    /// The bytes `Store.putUser` keeps.
+    func encoded() throws -> [UInt8] { Array(try Self.encoder.encode(self)) }
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

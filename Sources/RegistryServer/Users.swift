@@ -20,7 +20,7 @@ public enum Users {
             role: role,
             passwordHash: Bcrypt.hash(password, cost: cost),
             tokenHash: Bcrypt.hash(secret, cost: cost))
-        try store.putUser(name, record: record.bytes)
+        try store.putUser(name, record: record.encoded())
         return (password, Token.make(user: name, secret: secret))
     }
 

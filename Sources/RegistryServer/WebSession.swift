@@ -4,6 +4,9 @@ import Foundation
 /// credentials just issued to a new user until the admin's next page shows them.
 struct WebSession: Codable, Sendable {
     let user: String
+    /// The id of the user record signed in with (`UserRecord.id`): the session ends when the
+    /// user is removed, also if a user of the same name is created again.
+    var userID: String?
     let csrf: String
     /// Kept on the server (the cookie holds only the session's id), and for one page view.
     var issued: IssuedCredentials?
@@ -16,8 +19,9 @@ struct WebSession: Codable, Sendable {
         case missing(String)
     }
 
-    init(user: String) {
+    init(user: String, userID: String?) {
         self.user = user
+        self.userID = userID
         csrf = Secret.randomHex(bytes: 16)
     }
 }

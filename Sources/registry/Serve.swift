@@ -8,12 +8,14 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @OptionGroup var listening: PortOption
+    @Flag(help: "Mark the session cookie Secure (browsers reach the server over HTTPS, e.g. through a TLS proxy).")
+    var secureCookies = false
 
     func run() async throws {
         let store = try options.openForWriting()
         print("serving \(options.path) on http://\(host):\(listening.port)")
         fflush(nil) // the banner must show before the server runs, also into a file or pipe
-        try await serve(store: store, configuration: ServerConfiguration(host: host, port: listening.port))
+        try await serve(store: store, configuration: ServerConfiguration(host: host, port: listening.port, secureCookies: secureCookies))
     }
 }
 

@@ -262,13 +262,14 @@ import Testing
         }
     }
 
-    @Test func unknownAddressesAndMethodsUnderAPIAnswerWithAJSONError() async throws {
+    @Test func unknownAddressesAndMethodsUnderAPIAnswerWithAProblem() async throws {
         try await Fixture.with { fixture in
             try await fixture.app().test(.router) { client in
                 for path in ["/api/nope", "/api", "/api/events/7"] {
                     let response = try await client.get(path, as: .analyst, fixture)
                     #expect(response.status == .notFound, "\(path)")
-                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(path)")
+                    // SPEC §8: errors are RFC 9457 problems.
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(path)")
                     #expect(try response.object()["error"]?.string?.contains(path) == true, "\(path)")
                 }
                 let wrongMethods: [(HTTPRequest.Method, String, allow: String)] = [
@@ -278,7 +279,7 @@ import Testing
                     let response = try await client.execute(uri: path, method: method, headers: fixture.bearer(.admin))
                     #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                     #expect(response.headers[.allow] == allow, "\(method) \(path)")
-                    #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(method) \(path)")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(method) \(path)")
                     #expect(try response.object()["error"]?.string?.contains(method.rawValue) == true, "\(method) \(path)")
                 }
                 // HEAD is answered wherever GET is, without a body.

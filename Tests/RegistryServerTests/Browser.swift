@@ -9,6 +9,8 @@ final class Browser {
     private(set) var cookies: [String: String] = [:]
     /// The CSRF token of the last page that had a form.
     private(set) var csrf: String?
+    /// Sent with every request (e.g. `X-Forwarded-For`, to be another client behind a proxy).
+    var headers: HTTPFields = [:]
 
     init(_ client: any TestClientProtocol) { self.client = client }
 
@@ -42,7 +44,7 @@ final class Browser {
     }
 
     private func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> TestResponse {
-        var headers: HTTPFields = [:]
+        var headers = headers
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })

@@ -35,7 +35,7 @@ import Testing
         defer { directory.remove() }
         let store = try Store(path: directory.sub("store"))
         let credentials = try Users.add(store: store, name: "bo", role: .analyst, cost: 4)
-        let users = UserDirectory(store: store)
+        let users = UserDirectory(store: store, decoyCost: 4)
         #expect(try await users.user(token: credentials.token)?.role == .analyst)
         #expect(try await users.user(token: credentials.token)?.name == "bo")
         #expect(try await users.user(token: "bo.0000") == nil)
@@ -46,7 +46,7 @@ import Testing
         // A changed role counts at the next request, though the token is remembered.
         var record = try #require(try store.user(named: "bo"))
         record.role = .reception
-        try store.putUser("bo", record: record.bytes)
+        try store.putUser("bo", record: record.encoded())
         #expect(try await users.user(token: credentials.token)?.role == .reception)
 
         // New credentials under the same name: the remembered token no longer counts.
@@ -71,14 +71,17 @@ import Testing
         let store = try Store(path: directory.sub("store"))
         let cy = try Users.add(store: store, name: "cy", role: .grants, cost: 4)
         let dag = try Users.add(store: store, name: "dag", role: .grants, cost: 4)
-        let users = UserDirectory(store: store)
+        let users = UserDirectory(store: store, decoyCost: 4)
+        let attacker = { "10.0.0.66" }
         #expect(try await users.user(token: cy.token) != nil)
         for _ in 0..<LoginThrottle.allowedFailures {
-            #expect(try await users.user(token: "cy.\(String(repeating: "f", count: 64))") == nil)
-            #expect(try await users.user(token: "dag.\(String(repeating: "f", count: 64))") == nil)
+            #expect(try await users.user(token: "cy.\(String(repeating: "f", count: 64))", address: attacker) == nil)
+            #expect(try await users.user(token: "dag.\(String(repeating: "f", count: 64))", address: attacker) == nil)
         }
-        #expect(try await users.user(token: cy.token)?.name == "cy")
-        #expect(try await users.user(token: dag.token) == nil)
+        #expect(try await users.user(token: cy.token, address: attacker)?.name == "cy")
+        // dag's valid token is not locked out by wrong ones in dag's name (the name alone
+        // locked dag out everywhere before).
+        #expect(try await users.user(token: dag.token, address: { "10.0.0.7" })?.name == "dag")
     }
 
     @Test func theThrottleLocksAfterFiveFailuresAndDoublesTheWait() {
