@@ -82,20 +82,7 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
         self.input = input
         self.today = today
         self.makeChunk = makeChunk
-        lineCount = Self.countLines(input)
-        // A byte order mark, as some editors write, is not part of the first line.
-        let starts = input.withBytes { bytes in
-            var starts = [bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
-            var at = Self.chunkBytes
-            while at < bytes.count {
-                guard let newline = UnsafeBufferPointer(rebasing: bytes[at...]).firstIndex(of: 0x0A) else { break }
-                if at + newline + 1 < bytes.count { starts.append(at + newline + 1) }
-                at = max(at + newline + 1, starts.last! + Self.chunkBytes)
-            }
-            starts.append(bytes.count)
-            return starts
-        }
-        self.starts = starts
+        (lineCount, starts) = Self.scan(input)
         slots = Array(repeating: .pending, count: starts[0] == input.count ? 0 : starts.count - 1)
         let workers = min(slots.count, max(1, ProcessInfo.processInfo.activeProcessorCount - 1))
         lookAhead = 2 * workers + 2
@@ -106,12 +93,17 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
         }
     }
 
-    /// Counts newlines with `memchr`, which looks at many bytes at a time (a few milliseconds
-    /// for 100 MB), releasing what it has counted as it goes.
-    private static func countLines(_ input: ImportInput) -> Int {
+    /// Counts the lines with `memchr`, which looks at many bytes at a time (a few milliseconds
+    /// for 100 MB), and finds where chunks start: after the first newline at least
+    /// `chunkBytes` past the last start. Releases what it has read as it goes, so a large
+    /// file is not left in memory by this pass.
+    private static func scan(_ input: ImportInput) -> (lines: Int, starts: [Int]) {
         input.withBytes { bytes in
-            guard let base = bytes.baseAddress else { return 0 }
+            // A byte order mark, as some editors write, is not part of the first line.
+            var starts = [bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0]
+            guard let base = bytes.baseAddress else { return (0, starts + [0]) }
             var lines = bytes.last == 0x0A ? 0 : 1
+            var nextStart = starts[0] + chunkBytes
             var blockStart = 0
             while blockStart < bytes.count {
                 let blockEnd = min(bytes.count, blockStart + (64 << 20))
@@ -120,11 +112,17 @@ final class DecodingPipeline<Chunk: DecodedChunk>: @unchecked Sendable {
                 while let newline = memchr(at, 0x0A, end - at) {
                     lines += 1
                     at = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+                    let offset = at - base
+                    if offset >= nextStart, offset < bytes.count {
+                        starts.append(offset)
+                        nextStart = offset + chunkBytes
+                    }
                 }
                 input.release(blockStart..<blockEnd)
                 blockStart = blockEnd
             }
-            return lines
+            starts.append(bytes.count)
+            return (lines, starts)
         }
     }
 
