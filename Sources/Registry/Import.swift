@@ -20,6 +20,22 @@ public enum FieldText {
         return .string(text)
     }
 
+    /// The JSON value for `text` given for `field`, refusing a count written in a way a
+    /// person would not mean as a number: with spaces around it, or with a leading zero.
+    public static func checkedValue(field: String, text: String) throws(InputError) -> JSONValue {
+        if numericFields.contains(field) {
+            let trimmed = text.trimmingCharacters(in: " \t")
+            if trimmed != text, !trimmed.isEmpty, isNumber(trimmed) {
+                throw InputError(field: field, "\"\(text)\" has spaces around the number; write \(trimmed)")
+            }
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if digits.count > 1, digits.first == "0", digits.allSatisfy(\.isASCIIDigit) {
+                throw InputError(field: field, "\"\(text)\" has a leading zero; write \(text.hasPrefix("-") ? "-" : "")\(digits.drop { $0 == "0" }.isEmpty ? "0" : String(digits.drop { $0 == "0" }))")
+            }
+        }
+        return value(field: field, text: text)
+    }
+
     static func isNumber(_ text: String) -> Bool {
         guard case .number? = try? JSONParser.parse(text) else { return false }
         return true
@@ -99,13 +115,25 @@ extension Store {
         }
     }
 
-    /// JSON Lines start with "{", CSV with a header; a JSON array is neither.
+    /// JSON Lines start with "{", CSV with a header; a JSON array is neither. A line that starts
+    /// with "[" but is no array (`[`, `[1,`) is taken for JSON Lines: decoding then names its
+    /// actual problem.
     static func isJSONLines(_ data: [UInt8]) throws(InputError) -> Bool {
-        let firstByte = data.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
-        if firstByte == UInt8(ascii: "[") {
-            throw InputError(line: 1, "the file is a JSON array; import takes JSON Lines (one event object per line) or CSV")
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        let start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        guard let first = data[start...].firstIndex(where: { !isBlank($0) }) else { return true }
+        guard data[first] == UInt8(ascii: "[") else { return data[first] == UInt8(ascii: "{") }
+        let end = data[first...].firstIndex(of: 0x0A) ?? data.endIndex
+        func isArray(_ bytes: ArraySlice<UInt8>) -> Bool {
+            let parsed = bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONSyntaxError) in try JSONParser.parse(buffer) } }
+            if case .success(.array) = parsed { return true }
+            return false
         }
-        return firstByte == nil || firstByte == UInt8(ascii: "{")
+        if isArray(data[first..<end]) || isArray(data[first...]) {
+            let line = data[..<first].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw InputError(line: line, "the file is a JSON array; import takes JSON Lines (one event object per line) or CSV")
+        }
+        return true
     }
 
     /// Decodes one line (without its newline), handing the event and the flat object it was
@@ -136,13 +164,21 @@ extension Store {
     }
 }
 
-/// RFC 4180 CSV: a header row of field names (with `type`), one event per row.
+/// RFC 4180 CSV: a header row of field names (with `type`), one event per row. The separator
+/// is `,` or, as Swedish Excel writes it, `;` (whichever the header uses), and a byte order
+/// mark before the header is skipped. Every cell must be UTF-8: a file saved as Latin-1 is
+/// refused with its line, never stored with U+FFFD in place of å, ä and ö.
 enum CSVReader {
     static func decode(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         let rows = try parse(data)
         guard let header = rows.first else { return [] }
-        let names = header.cells.map { $0.trimmingCharacters(in: " \u{FEFF}") }
-        guard names.contains("type") else { throw InputError(line: header.line, "the CSV header has no \"type\" column") }
+        let names = try header.cells.map { cell in
+            guard let name = String(validating: cell, as: UTF8.self) else { throw notUTF8(cell, line: header.line, field: nil) }
+            return name.trimmingCharacters(in: " ")
+        }
+        guard names.contains("type") else {
+            throw InputError(line: header.line, "the CSV header has no \"type\" column (the header must name the fields, separated by , or ;)")
+        }
         var events: [(line: Int, event: Event)] = []
         for row in rows.dropFirst() {
             if row.cells.allSatisfy(\.isEmpty) { continue }
@@ -150,23 +186,36 @@ enum CSVReader {
                 throw InputError(line: row.line, "has \(row.cells.count) cells; the header has \(names.count)")
             }
             var object: JSONObject = []
-            // A cell of only spaces is empty, as a spreadsheet shows it.
-            for (name, cell) in zip(names, row.cells) where !cell.isBlank {
+            for (name, bytes) in zip(names, row.cells) {
+                guard let cell = String(validating: bytes, as: UTF8.self) else { throw notUTF8(bytes, line: row.line, field: name) }
+                // A cell of only spaces is empty, as a spreadsheet shows it.
+                if cell.isBlank { continue }
                 guard name != "replacement" else { throw InputError(line: row.line, field: name, "corrections cannot be imported from CSV; use JSON Lines") }
-                object.append((name, FieldText.value(field: name, text: cell)))
+                do { object.append((name, try FieldText.checkedValue(field: name, text: cell))) } catch { throw error.at(line: row.line) }
             }
             do { events.append((row.line, try Event.decode(.object(object), today: today))) } catch { throw error.at(line: row.line) }
         }
         return events
     }
 
-    static func parse(_ data: [UInt8]) throws -> [(line: Int, cells: [String])] {
-        var rows: [(line: Int, cells: [String])] = []
-        var cells: [String] = []
+    private static func notUTF8(_ cell: [UInt8], line: Int, field: String?) -> InputError {
+        let bad = String(decoding: cell, as: UTF8.self).unicodeScalars.firstIndex(of: "\u{FFFD}")
+        let shown = bad.map { index in
+            String(String(decoding: cell, as: UTF8.self).unicodeScalars[..<index]).suffix(20)
+        } ?? ""
+        return InputError(line: line, field: field, "is not valid UTF-8 text (after \"\(shown)\"); save the file as UTF-8 (in Excel: CSV UTF-8)")
+    }
+
+    /// The rows' cells as bytes, each row with the line it starts on.
+    static func parse(_ data: [UInt8]) throws -> [(line: Int, cells: [[UInt8]])] {
+        let start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let separator = self.separator(data[start...])
+        var rows: [(line: Int, cells: [[UInt8]])] = []
+        var cells: [[UInt8]] = []
         var cell: [UInt8] = []
         var line = 1, rowLine = 1
-        var i = 0, quoted = false
-        func endCell() { cells.append(String(decoding: cell, as: UTF8.self)); cell.removeAll(keepingCapacity: true) }
+        var i = start, quoted = false
+        func endCell() { cells.append(cell); cell.removeAll(keepingCapacity: true) }
         while i < data.count {
             let byte = data[i]
             if quoted {
@@ -179,7 +228,7 @@ enum CSVReader {
             } else {
                 switch byte {
                 case UInt8(ascii: "\""): quoted = true
-                case UInt8(ascii: ","): endCell()
+                case separator: endCell()
                 case 0x0D: break
                 case 0x0A:
                     endCell(); rows.append((rowLine, cells)); cells = []
@@ -192,6 +241,19 @@ enum CSVReader {
         if quoted { throw InputError(line: rowLine, "unterminated quoted cell") }
         if !cell.isEmpty || !cells.isEmpty { endCell(); rows.append((rowLine, cells)) }
         return rows
+    }
+
+    /// `;` when the header line (outside quotes) has more semicolons than commas, else `,`.
+    static func separator(_ data: ArraySlice<UInt8>) -> UInt8 {
+        var commas = 0, semicolons = 0, quoted = false
+        for byte in data {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if quoted { continue }
+            if byte == 0x0A { break }
+            if byte == UInt8(ascii: ",") { commas += 1 }
+            if byte == UInt8(ascii: ";") { semicolons += 1 }
+        }
+        return semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
     }
 }
 
