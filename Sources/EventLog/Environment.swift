@@ -29,6 +29,7 @@ final class Environment: @unchecked Sendable {
                 throw LogError.corrupted("\(path) is not a readable LMDB store")
             }
             try check(rc, "opening \(path)", path: path)
+            try Self.checkFileSize(env, path: path)
             var dead: Int32 = 0
             mdb_reader_check(env, &dead)
         } catch {
@@ -49,6 +50,20 @@ final class Environment: @unchecked Sendable {
         #endif
         pthread_rwlock_init(&gate, &attributes)
         pthread_rwlockattr_destroy(&attributes)
+    }
+
+    /// Refuses a data file shorter than the pages its last commit uses (a truncated copy, a
+    /// disk that lost its tail): LMDB would map the missing pages and the first read of one
+    /// would end the process with SIGBUS.
+    private static func checkFileSize(_ env: OpaquePointer, path: String) throws {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        guard mdb_env_info(env, &info) == 0, mdb_env_stat(env, &stat) == 0 else { return }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb"))?[.size] as? Int else { return }
+        let needed = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        if size < needed {
+            throw LogError.corrupted("\(path)/data.mdb is \(size) bytes, but its last commit uses \(needed): the file was cut short")
+        }
     }
 
     deinit {

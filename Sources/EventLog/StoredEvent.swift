@@ -24,7 +24,11 @@ public struct StoredEvent: Sendable {
         self.bytes = bytes
     }
 
-    init(position: Position, stored: UnsafeRawBufferPointer) {
+    /// Reads a stored value; one too short to hold the header is a damaged store.
+    init(position: Position, stored: UnsafeRawBufferPointer) throws {
+        guard stored.count >= Self.headerSize else {
+            throw LogError.corrupted("store damaged at position \(position): the event has \(stored.count) bytes, fewer than its header's \(Self.headerSize)")
+        }
         self.position = position
         self.recorded = stored.loadBigEndian(Int64.self, at: 0)
         self.hash = ChainHash(UnsafeRawBufferPointer(rebasing: stored[8..<40]))
