@@ -178,7 +178,9 @@ public final class EventLog: Sendable {
                 return try environment.shared {
                     let txn = try environment.begin(readOnly: true)
                     defer { mdb_txn_abort(txn) }
-                    return try body(ReadTransaction(txn: txn, databases: databases, tailContext: tailContext))
+                    let reader = ReadTransaction(txn: txn, databases: databases, tailContext: tailContext)
+                    reader.mappedFile = environment.mappedFile()
+                    return try body(reader)
                 }
             } catch LogError.mapResized {
                 try environment.adoptResizedMap()

@@ -8,6 +8,17 @@ public class ReadTransaction {
     let tailContext: TailContext?
     /// Built on first use (see `Tail`); while it is being built, the part built so far.
     var builtTail: Tail?
+    /// Set for a read-only transaction: every value read is checked to lie in the file. (A
+    /// write transaction reads its own new pages from memory and spilled ones past the last
+    /// commit's pages, so it has no such bound.)
+    var mappedFile: MappedFile?
+
+    /// `value`, refused when it lies past the data file (see `MappedFile`).
+    @inline(__always)
+    func checked(_ value: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
+        try mappedFile?.check(value)
+        return value
+    }
 
     init(txn: OpaquePointer, databases: Databases, tailContext: TailContext?) {
         self.txn = txn
@@ -78,7 +89,7 @@ public class ReadTransaction {
         try check(rc, "reading the head")
         // The last key of the main database is a database's name while the log is empty.
         guard let position = LogKey.position(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)) else { return .empty }
-        let event = try StoredEvent(position: position, stored: UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+        let event = try StoredEvent(position: position, stored: checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
         return Head(position: event.position, hash: event.hash, recorded: event.recorded)
     }
 
@@ -192,7 +203,7 @@ public class ReadTransaction {
         var key = MDB_val(), data = MDB_val()
         var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
-            let keyBuffer = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
+            let keyBuffer = try checked(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size))
             if compare(keyBuffer, upper) > 0 { break }
             try emitPending(before: keyBuffer, orEqual: false)
             // A key with one value has no sub-page: GET_MULTIPLE leaves `data` as positioned.
@@ -202,7 +213,7 @@ public class ReadTransaction {
                 guard data.mv_size % size == 0 else {
                     throw LogError.corrupted("store damaged: index \(index.spec.name) holds a block of \(data.mv_size) bytes, not a multiple of \(size)")
                 }
-                try body(keyBuffer, UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+                try body(keyBuffer, checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
                 rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT_MULTIPLE)
             }
             guard rc == MDB_NOTFOUND else { break }
@@ -255,7 +266,7 @@ public class ReadTransaction {
         let rc = mdb_get(txn, dbi, &k, &data)
         if rc == MDB_NOTFOUND { return nil }
         try check(rc, "mdb_get")
-        return try body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+        return try body(checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
     }
 
     /// Puts `cursor` on the first key at or after `lower` (the first key for an empty one).
@@ -284,8 +295,8 @@ public class ReadTransaction {
         var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
             let more = try body(
-                UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size),
-                UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+                checked(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)),
+                checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
             if !more { return }
             rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)
         }

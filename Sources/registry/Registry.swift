@@ -16,6 +16,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     /// Exit codes of SPEC §5: 1 rejected input or failed check, 2 usage, 3 store unusable.
     static func main() async {
+        DamagedStoreSignals.install()
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             // A command of subcommands given none has nothing to do: a usage error, not help
