@@ -15,6 +15,9 @@ final class Environment: @unchecked Sendable {
     /// The longest key LMDB takes, and the longest value under a key of many values (511
     /// bytes in Debian's build): a longer one fails the put with `MDB_BAD_VALSIZE`.
     let maxKeySize: Int
+    /// Where the map of the data file starts (LMDB does not say; read from the process's
+    /// mappings), or nil where that cannot be told. Changes only with `mapSize`.
+    private(set) var mapStart: UInt?
 
     init(path: String, mapSize: Int, maxReaders: UInt32, maxDatabases: UInt32) throws {
         self.path = path
@@ -32,6 +35,7 @@ final class Environment: @unchecked Sendable {
                 throw LogError.corrupted("\(path) is not a readable LMDB store")
             }
             try check(rc, "opening \(path)", path: path)
+            try Self.checkFileSize(env, path: path)
             var dead: Int32 = 0
             mdb_reader_check(env, &dead)
         } catch {
@@ -46,6 +50,7 @@ final class Environment: @unchecked Sendable {
         mdb_env_stat(env, &stat)
         pageSize = Int(stat.ms_psize)
         maxKeySize = Int(mdb_env_get_maxkeysize(env))
+        mapStart = Self.mapStart(path: path, size: info.me_mapsize)
         var attributes = pthread_rwlockattr_t()
         pthread_rwlockattr_init(&attributes)
         #if os(Linux)
@@ -53,6 +58,20 @@ final class Environment: @unchecked Sendable {
         #endif
         pthread_rwlock_init(&gate, &attributes)
         pthread_rwlockattr_destroy(&attributes)
+    }
+
+    /// Refuses a data file shorter than the pages its last commit uses (a truncated copy, a
+    /// disk that lost its tail): LMDB would map the missing pages and the first read of one
+    /// would end the process with SIGBUS.
+    private static func checkFileSize(_ env: OpaquePointer, path: String) throws {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        guard mdb_env_info(env, &info) == 0, mdb_env_stat(env, &stat) == 0 else { return }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb"))?[.size] as? Int else { return }
+        let needed = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        if size < needed {
+            throw LogError.corrupted("\(path)/data.mdb is \(size) bytes, but its last commit uses \(needed): the file was cut short")
+        }
     }
 
     deinit {
@@ -75,6 +94,7 @@ final class Environment: @unchecked Sendable {
         let newSize = mapSize * 2
         try check(mdb_env_set_mapsize(pointer, newSize), "growing the map to \(newSize) bytes", path: path)
         mapSize = newSize
+        mapStart = Self.mapStart(path: path, size: newSize)
     }
 
     /// Grows the map (by doublings) until `bytes` more fit beside what is used, so that a
@@ -92,6 +112,7 @@ final class Environment: @unchecked Sendable {
         guard newSize > mapSize else { return }
         try check(mdb_env_set_mapsize(pointer, newSize), "growing the map to \(newSize) bytes", path: path)
         mapSize = newSize
+        mapStart = Self.mapStart(path: path, size: newSize)
     }
 
     /// The environment's info. LMDB reads it from the meta pages in the map, so the gate is
@@ -104,6 +125,32 @@ final class Environment: @unchecked Sendable {
         }
     }
 
+    /// Where the map starts, where the pages of the newest commit end in it (the file holds
+    /// them all: see `checkFileSize`), and where the map ends; nil when the map's address is
+    /// unknown. Call with the gate held.
+    func mappedFile() -> MappedFile? {
+        guard let start = mapStart else { return nil }
+        var info = MDB_envinfo()
+        mdb_env_info(pointer, &info)
+        return MappedFile(start: start, usedEnd: start + UInt(info.me_last_pgno + 1) * UInt(pageSize), end: start + UInt(mapSize))
+    }
+
+    /// The start of the one mapping of `path`'s data file that is `size` bytes long, from
+    /// /proc/self/maps (Linux); nil when there is none or more than one.
+    private static func mapStart(path: String, size: Int) -> UInt? {
+        guard let inode = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb"))?[.systemFileNumber] as? Int,
+              let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return nil }
+        var found: [UInt] = []
+        for line in maps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, Int(fields[4]) == inode, fields[5].hasSuffix("/data.mdb") else { continue }
+            let range = fields[0].split(separator: "-")
+            guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16), end - start == UInt(size) else { continue }
+            found.append(start)
+        }
+        return found.count == 1 ? found[0] : nil
+    }
+
     /// Adopts a map size another process chose (after `MDB_MAP_RESIZED`).
     func adoptResizedMap() throws {
         pthread_rwlock_wrlock(&gate)
@@ -112,6 +159,7 @@ final class Environment: @unchecked Sendable {
         var info = MDB_envinfo()
         mdb_env_info(pointer, &info)
         mapSize = info.me_mapsize
+        mapStart = Self.mapStart(path: path, size: mapSize)
     }
 
     /// Clears reader slots left by crashed processes; returns how many were cleared.
@@ -132,6 +180,24 @@ final class Environment: @unchecked Sendable {
         if rc == MDB_MAP_RESIZED { throw LogError.mapResized }
         try check(rc, readOnly ? "beginning a read transaction" : "beginning a write transaction", path: path)
         return txn!
+    }
+}
+
+/// The addresses of the memory map, for checking that what LMDB hands out lies in the file.
+struct MappedFile {
+    let start: UInt
+    let usedEnd: UInt
+    let end: UInt
+
+    /// Refuses a value that lies in the map but past the pages of the newest commit: LMDB
+    /// followed a damaged page number or size there, and reading it would end in SIGBUS.
+    func check(_ value: UnsafeRawBufferPointer) throws {
+        guard let base = value.baseAddress else { return }
+        let address = UInt(bitPattern: base)
+        guard address >= start, address < end else { return }
+        guard address < usedEnd, value.count <= usedEnd - address else {
+            throw LogError.corrupted("store damaged: a value of \(value.count) bytes lies past the end of the data file")
+        }
     }
 }
 

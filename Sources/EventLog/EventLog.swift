@@ -142,7 +142,10 @@ public final class EventLog: Sendable {
                         }
                         let databases = Databases(log: log, ids: ids, meta: meta, indexes: opened, maxKeySize: environment.maxKeySize)
                         let reader = ReadTransaction(txn: txn, databases: databases, tailContext: nil)
-                        let found = try reader.get(meta, key: MetaKey.format).map { $0.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) } }
+                        let found = try reader.get(meta, key: MetaKey.format).map { value in
+                            guard value.count == 4 else { throw LogError.corrupted("store damaged: the format record has \(value.count) bytes") }
+                            return value.withUnsafeBytes { $0.loadBigEndian(UInt32.self, at: 0) }
+                        }
                         // Formats 1 and 2 were never released: only development builds wrote them.
                         if let found, found != formatVersion {
                             throw LogError.unsupportedFormat(found: found, supported: formatVersion)
@@ -218,7 +221,9 @@ public final class EventLog: Sendable {
                 return try environment.shared {
                     let txn = try environment.begin(readOnly: true)
                     defer { mdb_txn_abort(txn) }
-                    return try body(ReadTransaction(txn: txn, databases: databases, tailContext: tailContext))
+                    let reader = ReadTransaction(txn: txn, databases: databases, tailContext: tailContext)
+                    reader.mappedFile = environment.mappedFile()
+                    return try body(reader)
                 }
             } catch LogError.mapResized {
                 try environment.adoptResizedMap()
@@ -310,6 +315,7 @@ public final class EventLog: Sendable {
             guard contents.isEmpty else { throw LogError.io("backup destination \(destination) exists and is not empty") }
             try? files.removeItem(atPath: destination)
         }
+        Self.removeStalePartialCopies(of: destination)
         let partial = destination + ".partial-\(getpid())"
         try? files.removeItem(atPath: partial)
         do {
@@ -322,6 +328,24 @@ public final class EventLog: Sendable {
             try? files.removeItem(atPath: partial)
             if let error = error as? LogError { throw error }
             throw LogError.io("backup to \(destination) failed: \(error.localizedDescription)")
+        }
+    }
+}
+
+extension EventLog {
+    /// Removes `DEST.partial-PID` directories left by backups to `destination` whose process
+    /// is gone (killed mid-copy: nothing else removes them). A live process's copy is left alone.
+    static func removeStalePartialCopies(of destination: String) {
+        let url = URL(fileURLWithPath: destination).standardizedFileURL
+        let parent = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".partial-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            // ESRCH: no such process. EPERM means it exists (another user's): keep its copy.
+            if kill(pid, 0) == -1, errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: parent + "/" + name)
+            }
         }
     }
 }

@@ -24,9 +24,17 @@ public struct StoredEvent: Sendable {
         self.bytes = bytes
     }
 
-    init(position: Position, stored: UnsafeRawBufferPointer) {
+    /// Reads a stored value; one too short to hold the header is a damaged store.
+    init(position: Position, stored: UnsafeRawBufferPointer) throws {
+        guard stored.count >= Self.headerSize else {
+            throw LogError.corrupted("store damaged at position \(position): the event has \(stored.count) bytes, fewer than its header's \(Self.headerSize)")
+        }
         self.position = position
         self.recorded = stored.loadBigEndian(Int64.self, at: 0)
+        // Up to the last millisecond of 9999: what RFC 3339 can write.
+        guard (0...253_402_300_799_999).contains(recorded) else {
+            throw LogError.corrupted("store damaged at position \(position): its recorded time \(recorded) is no time RFC 3339 can write")
+        }
         self.hash = ChainHash(UnsafeRawBufferPointer(rebasing: stored[8..<40]))
         self.id = EventID(bytes: UnsafeRawBufferPointer(rebasing: stored[40..<56]))
         self.bytes = Array(stored[56...])

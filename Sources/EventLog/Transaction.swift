@@ -8,6 +8,17 @@ public class ReadTransaction {
     let tailContext: TailContext?
     /// Built on first use (see `Tail`); while it is being built, the part built so far.
     var builtTail: Tail?
+    /// Set for a read-only transaction: every value read is checked to lie in the file. (A
+    /// write transaction reads its own new pages from memory and spilled ones past the last
+    /// commit's pages, so it has no such bound.)
+    var mappedFile: MappedFile?
+
+    /// `value`, refused when it lies past the data file (see `MappedFile`).
+    @inline(__always)
+    func checked(_ value: UnsafeRawBufferPointer) throws -> UnsafeRawBufferPointer {
+        try mappedFile?.check(value)
+        return value
+    }
 
     init(txn: OpaquePointer, databases: Databases, tailContext: TailContext?) {
         self.txn = txn
@@ -61,7 +72,10 @@ public class ReadTransaction {
     /// The last position whose ids and index entries are in the B-trees (as committed: inside a
     /// transaction in bulk mode the B-trees already hold more, until its commit moves it).
     func watermark() throws -> Position {
-        try withValue(databases.meta, key: MetaKey.indexed) { $0.loadBigEndian(UInt64.self, at: 0) } ?? 0
+        try withValue(databases.meta, key: MetaKey.indexed) { value in
+            guard value.count == 8 else { throw LogError.corrupted("store damaged: the index watermark has \(value.count) bytes") }
+            return value.loadBigEndian(UInt64.self, at: 0)
+        } ?? 0
     }
 
     /// The newest position, its hash and its recorded time.
@@ -75,7 +89,7 @@ public class ReadTransaction {
         try check(rc, "reading the head")
         // The last key of the main database is a database's name while the log is empty.
         guard let position = LogKey.position(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)) else { return .empty }
-        let event = StoredEvent(position: position, stored: UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+        let event = try StoredEvent(position: position, stored: checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
         return Head(position: event.position, hash: event.hash, recorded: event.recorded)
     }
 
@@ -83,14 +97,17 @@ public class ReadTransaction {
     public func event(at position: Position) throws -> StoredEvent? {
         var key = LogKey(position)
         return try withUnsafeBytes(of: &key) { key in
-            try withValue(databases.log, key: key) { StoredEvent(position: position, stored: $0) }
+            try withValue(databases.log, key: key) { try StoredEvent(position: position, stored: $0) }
         }
     }
 
     /// The position of the event with this id, if it is in the log.
     public func position(of id: EventID) throws -> Position? {
         let stored = try id.withKey { key in
-            try withValue(databases.ids, key: key) { $0.loadBigEndian(UInt64.self, at: 0) }
+            try withValue(databases.ids, key: key) { value in
+                guard value.count == 8 else { throw LogError.corrupted("store damaged: the id index entry of \(id) has \(value.count) bytes") }
+                return value.loadBigEndian(UInt64.self, at: 0)
+            }
         }
         return try stored ?? tail().ids[id]
     }
@@ -99,7 +116,7 @@ public class ReadTransaction {
     public func forEachEvent(after position: Position, _ body: (StoredEvent) throws -> Bool) throws {
         try scan(databases.log, from: LogKey(position + 1).bytes) { key, value in
             guard let position = LogKey.position(key) else { return false }
-            return try body(StoredEvent(position: position, stored: value))
+            return try body(try StoredEvent(position: position, stored: value))
         }
     }
 
@@ -160,7 +177,7 @@ public class ReadTransaction {
         _ index: LogIndex, from lower: [UInt8], through upper: [UInt8],
         _ body: (_ key: UnsafeRawBufferPointer, _ values: UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        precondition(index.spec.fixedValueSize != nil, "scanBlocks needs a fixed-size index")
+        guard let size = index.spec.fixedValueSize else { preconditionFailure("scanBlocks needs a fixed-size index") }
         // The tail's values of a key come after the stored ones (they belong to later events),
         // so each key's pending values follow its stored blocks as one more block.
         let pending = try tail().entries[index.dbi]
@@ -186,13 +203,17 @@ public class ReadTransaction {
         var key = MDB_val(), data = MDB_val()
         var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
-            let keyBuffer = UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)
+            let keyBuffer = try checked(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size))
             if compare(keyBuffer, upper) > 0 { break }
             try emitPending(before: keyBuffer, orEqual: false)
             // A key with one value has no sub-page: GET_MULTIPLE leaves `data` as positioned.
             rc = mdb_cursor_get(cursor, &key, &data, MDB_GET_MULTIPLE)
             while rc == 0 {
-                try body(keyBuffer, UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+                // Callers read whole values: a block of another length is a damaged page.
+                guard data.mv_size % size == 0 else {
+                    throw LogError.corrupted("store damaged: index \(index.spec.name) holds a block of \(data.mv_size) bytes, not a multiple of \(size)")
+                }
+                try body(keyBuffer, checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
                 rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT_MULTIPLE)
             }
             guard rc == MDB_NOTFOUND else { break }
@@ -234,18 +255,18 @@ public class ReadTransaction {
         try withValue(dbi, key: key) { Array($0) }
     }
 
-    func withValue<T>(_ dbi: MDB_dbi, key: [UInt8], _ body: (UnsafeRawBufferPointer) -> T) throws -> T? {
+    func withValue<T>(_ dbi: MDB_dbi, key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         try key.withUnsafeBytes { try withValue(dbi, key: $0, body) }
     }
 
-    func withValue<T>(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) throws -> T? {
+    func withValue<T>(_ dbi: MDB_dbi, key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T? {
         try willRead(dbi)
         var data = MDB_val()
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         let rc = mdb_get(txn, dbi, &k, &data)
         if rc == MDB_NOTFOUND { return nil }
         try check(rc, "mdb_get")
-        return body(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+        return try body(checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
     }
 
     /// Puts `cursor` on the first key at or after `lower` (the first key for an empty one).
@@ -274,8 +295,8 @@ public class ReadTransaction {
         var rc = position(cursor, atOrAfter: lower, &key, &data)
         while rc == 0 {
             let more = try body(
-                UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size),
-                UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size))
+                checked(UnsafeRawBufferPointer(start: key.mv_data, count: key.mv_size)),
+                checked(UnsafeRawBufferPointer(start: data.mv_data, count: data.mv_size)))
             if !more { return }
             rc = mdb_cursor_get(cursor, &key, &data, MDB_NEXT)
         }

@@ -76,6 +76,39 @@ public struct CompactRecord: Sendable, Equatable {
         c = u32(40)
     }
 
+    /// Reads a stored record, refusing one that no event could have made: its numbers index
+    /// tables (outcomes, areas, SCB codes) and are added up, so a flipped bit must stop here.
+    init(validating raw: UnsafeRawBufferPointer, at offset: Int = 0) throws {
+        guard offset + Self.size <= raw.count else {
+            throw LogError.corrupted("store damaged: an index record has \(raw.count - offset) bytes, not \(Self.size)")
+        }
+        self.init(raw, at: offset)
+        guard let type = EventType(code: raw[offset + 28]), isPlausible(type) else {
+            throw LogError.corrupted("store damaged at position \(position): its index record holds values no event could have")
+        }
+    }
+
+    private func isPlausible(_ type: EventType) -> Bool {
+        let isMunicipality = origin < 10_000
+        let counts = a <= UInt32(Limits.maxCount) && b <= UInt32(Limits.maxCount) && c <= UInt32(Limits.maxCount)
+        switch type {
+        case .navetVisit, .navetTraining, .navetPublic, .navetConference, .navetLecture:
+            return (isMunicipality || OriginCode.isOrganisation(origin)) && counts
+        case .mcCase:
+            return isMunicipality && a < Service.allCases.count && b <= Gender.allCases.count
+        case .mcOutcome:
+            return isMunicipality && a < Outcome.allCases.count
+        case .grantDecision:
+            return isMunicipality && a <= UInt32(Limits.maxAmountSEK) && b < Area.allCases.count
+                && c & 0xFF < Decision.allCases.count && c >> 8 <= Funding.allCases.count
+        case .membership:
+            return isMunicipality && Municipality.byCode(scbCode(origin)) != nil
+                && c & 0xFF < Unit.allCases.count && c >> 8 < Role.allCases.count
+        case .retraction, .correction:
+            return false
+        }
+    }
+
     init(position: Position, original: Position, origin: UInt64, originalDay: Day, type: EventType, flags: UInt8 = 0, a: UInt32 = 0, b: UInt32 = 0, c: UInt32 = 0) {
         self.position = position
         self.original = original

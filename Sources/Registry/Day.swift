@@ -7,6 +7,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public init(ordinal: Int32) { self.ordinal = ordinal }
 
+    /// The first date input may name (SPEC §2): 1583-01-01, the first whole year of the
+    /// Gregorian calendar, before which a proleptic date means nothing to anyone.
+    public static let earliest = Day(ordinal: -141_349)
+
     /// The date, or nil when it does not exist (2013-02-29).
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),

@@ -26,7 +26,8 @@ struct DecodedEvents: DecodedChunk {
 
 /// Decoded events counted and let go (`Store.check`).
 struct DecodedCount: DecodedChunk {
-    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) {}
+    private(set) var count = 0
+    mutating func add(_ event: Event, flat: FlatObject?, line: Int, offset: Int) { count += 1 }
     mutating func numberLines(from first: Int) {}
 }
 

@@ -31,7 +31,7 @@ struct EffectiveEvents {
                 // Records of a day sort by position: nothing later in this block is visible.
                 let position = CompactRecord.position(in: values, at: offset)
                 if position > asOf { break }
-                let record = CompactRecord(values, at: offset)
+                let record = try CompactRecord(validating: values, at: offset)
                 if record.isReplacement {
                     let fate = try fates[record.original] ?? fate(ofOriginal: record.original, day: record.originalDay)
                     guard !fate.retracted, fate.latestCorrection == position else { continue }
@@ -47,13 +47,13 @@ struct EffectiveEvents {
     func memberships() throws -> [Membership] {
         var result: [Membership] = []
         try txn.scan(store.memberships, from: []) { _, value in
-            let record = CompactRecord(value)
+            let record = try CompactRecord(validating: value)
             guard record.position <= asOf else { return false }
             let fate = try fate(ofOriginal: record.original, day: record.originalDay)
             let effective = record.isReplacement
                 ? !fate.retracted && fate.latestCorrection == record.position
                 : !fate.retracted && fate.latestCorrection == 0
-            if effective { result.append(Membership(record: record)) }
+            if effective { result.append(try Membership(record: record)) }
             return true
         }
         return result
@@ -62,6 +62,7 @@ struct EffectiveEvents {
     private func fates(from first: Day, through last: Day) throws -> [Position: Fate] {
         var fates: [Position: Fate] = [:]
         try txn.scanBlocks(store.targets, from: first.key, through: last.key + [UInt8](repeating: 0xFF, count: 8)) { key, values in
+            guard key.count == 12 else { throw LogError.corrupted("store damaged: a targets key has \(key.count) bytes") }
             let original = key.loadBigEndianUInt64(at: 4)
             for offset in stride(from: 0, to: values.count, by: 9) {
                 let by = values.loadBigEndianUInt64(at: offset)
@@ -91,10 +92,15 @@ struct EffectiveEvents {
 }
 
 extension Membership {
-    init(record: CompactRecord) {
+    /// The membership a record validated by `CompactRecord(validating:)` holds.
+    init(record: CompactRecord) throws {
+        guard let municipality = Municipality.byCode(scbCode(record.origin)), record.c & 0xFF < Unit.allCases.count,
+              record.c >> 8 & 0xFF < Role.allCases.count else {
+            throw LogError.corrupted("store damaged at position \(record.position): a membership record names no municipality")
+        }
         self.init(
             unit: Unit.allCases[Int(record.c & 0xFF)],
-            municipality: Municipality.byCode(scbCode(record.origin))!,
+            municipality: municipality,
             role: Role.allCases[Int(record.c >> 8 & 0xFF)],
             from: Day(ordinal: Int32(bitPattern: record.a)),
             to: record.b == Store.openEnd ? nil : Day(ordinal: Int32(bitPattern: record.b)))

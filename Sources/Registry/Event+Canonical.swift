@@ -194,14 +194,15 @@ extension Origin {
 
 extension RecordedEvent {
     /// Reads an event back from the log.
-    init(_ stored: StoredEvent) throws(InputError) {
+    /// Bytes that do not decode mean a damaged store (exit 3), never rejected input.
+    init(_ stored: StoredEvent) throws(LogError) {
         let event: Event
         do {
             event = try stored.bytes.withUnsafeBufferPointer { bytes throws(InputError) in
                 try Event.decode(json: bytes, today: Day(ordinal: .max), stored: true)
             }
         } catch {
-            throw InputError(field: error.field, "stored event \(stored.position): \(error.message)")
+            throw LogError.corrupted("store damaged at position \(stored.position): the stored event does not decode (\(error))")
         }
         self.init(seq: stored.position, recorded: stored.recorded, hash: stored.hashHex, event: event, canonical: stored.bytes)
     }

@@ -259,6 +259,7 @@ struct FieldReader<Object: EventFields> {
     mutating func day(_ key: FieldKey, required: Bool) throws(InputError) -> Day? {
         guard let text = try string(key, required: required, maxLength: 10) else { return nil }
         guard let day = Day(iso: text) else { throw error(key, "must be a date YYYY-MM-DD that exists, got \"\(text)\"") }
+        guard stored || day >= .earliest else { throw error(key, "must be \(Day.earliest) or later, got \"\(text)\"") }
         return day
     }
 

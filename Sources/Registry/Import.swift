@@ -20,6 +20,22 @@ public enum FieldText {
         return .string(text)
     }
 
+    /// The JSON value for `text` given for `field`, refusing a count written in a way a
+    /// person would not mean as a number: with spaces around it, or with a leading zero.
+    public static func checkedValue(field: String, text: String) throws(InputError) -> JSONValue {
+        if numericFields.contains(field) {
+            let trimmed = text.trimmingCharacters(in: " \t")
+            if trimmed != text, !trimmed.isEmpty, isNumber(trimmed) {
+                throw InputError(field: field, "\"\(text)\" has spaces around the number; write \(trimmed)")
+            }
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if digits.count > 1, digits.first == "0", digits.allSatisfy(\.isASCIIDigit) {
+                throw InputError(field: field, "\"\(text)\" has a leading zero; write \(text.hasPrefix("-") ? "-" : "")\(digits.drop { $0 == "0" }.isEmpty ? "0" : String(digits.drop { $0 == "0" }))")
+            }
+        }
+        return value(field: field, text: text)
+    }
+
     static func isNumber(_ text: String) -> Bool {
         guard case .number? = try? JSONParser.parse(text) else { return false }
         return true
@@ -55,16 +71,16 @@ extension Store {
         }
     }
 
-    /// Decodes every line and keeps nothing: whether `input` would import (but for the rules
-    /// that depend on the log), in bounded memory. The first bad line is the error.
-    public static func check(_ input: ImportInput, today: Day = .today()) throws {
+    /// Decodes every line and keeps nothing: how many events `input` holds, if it would import
+    /// (but for the rules that depend on the log), in bounded memory. The first bad line is
+    /// the error.
+    public static func check(_ input: ImportInput, today: Day = .today()) throws -> Int {
         guard try isJSONLines(input) else {
-            _ = try CSVReader.decode(input.withBytes { Array($0) }, today: today)
-            return
+            return try CSVReader.decode(input.withBytes { Array($0) }, today: today).count
         }
         let pipeline = DecodingPipeline(input, today: today) { _ in DecodedCount() }
         defer { pipeline.cancel() }
-        for chunk in 0..<pipeline.chunkCount { _ = try pipeline.take(chunk) }
+        return try (0..<pipeline.chunkCount).reduce(0) { count, chunk in try count + pipeline.take(chunk).count }
     }
 
     /// Appends events decoded by `decodeLines`, all or nothing; errors name the line.
@@ -119,19 +135,31 @@ extension Store {
         }
     }
 
-    /// JSON Lines start with "{", CSV with a header; a JSON array is neither.
+    /// JSON Lines start with "{", CSV with a header; a JSON array is neither. A line that starts
+    /// with "[" but is no array (`[`, `[1,`) is taken for JSON Lines: decoding then names its
+    /// actual problem.
     static func isJSONLines(_ data: [UInt8]) throws(InputError) -> Bool {
         try isJSONLines(ImportInput(data))
     }
 
     static func isJSONLines(_ input: ImportInput) throws(InputError) -> Bool {
-        let firstByte = input.withBytes { bytes in
-            bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        try input.withBytes { (data) throws(InputError) in
+            let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+            let start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            guard let first = data[start...].firstIndex(where: { !isBlank($0) }) else { return true }
+            guard data[first] == UInt8(ascii: "[") else { return data[first] == UInt8(ascii: "{") }
+            let end = data[first...].firstIndex(of: 0x0A) ?? data.endIndex
+            func isArray(_ bytes: Range<Int>) -> Bool {
+                let parsed = Result { () throws(JSONSyntaxError) in try JSONParser.parse(UnsafeBufferPointer(rebasing: data[bytes])) }
+                if case .success(.array) = parsed { return true }
+                return false
+            }
+            if isArray(first..<end) || isArray(first..<data.endIndex) {
+                let line = data[..<first].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+                throw InputError(line: line, "the file is a JSON array; import takes JSON Lines (one event object per line) or CSV")
+            }
+            return true
         }
-        if firstByte == UInt8(ascii: "[") {
-            throw InputError(line: 1, "the file is a JSON array; import takes JSON Lines (one event object per line) or CSV")
-        }
-        return firstByte == nil || firstByte == UInt8(ascii: "{")
     }
 
     /// Decodes one line (without its newline), handing the event and the flat object it was
@@ -162,13 +190,21 @@ extension Store {
     }
 }
 
-/// RFC 4180 CSV: a header row of field names (with `type`), one event per row.
+/// RFC 4180 CSV: a header row of field names (with `type`), one event per row. The separator
+/// is `,` or, as Swedish Excel writes it, `;` (whichever the header uses), and a byte order
+/// mark before the header is skipped. Every cell must be UTF-8: a file saved as Latin-1 is
+/// refused with its line, never stored with U+FFFD in place of å, ä and ö.
 enum CSVReader {
     static func decode(_ data: [UInt8], today: Day) throws -> [(line: Int, event: Event)] {
         let rows = try parse(data)
         guard let header = rows.first else { return [] }
-        let names = header.cells.map { $0.trimmingCharacters(in: " \u{FEFF}") }
-        guard names.contains("type") else { throw InputError(line: header.line, "the CSV header has no \"type\" column") }
+        let names = try header.cells.map { cell in
+            guard let name = String(validating: cell, as: UTF8.self) else { throw notUTF8(cell, line: header.line, field: nil) }
+            return name.trimmingCharacters(in: " ")
+        }
+        guard names.contains("type") else {
+            throw InputError(line: header.line, "the CSV header has no \"type\" column (the header must name the fields, separated by , or ;)")
+        }
         var events: [(line: Int, event: Event)] = []
         for row in rows.dropFirst() {
             if row.cells.allSatisfy(\.isEmpty) { continue }
@@ -176,23 +212,36 @@ enum CSVReader {
                 throw InputError(line: row.line, "has \(row.cells.count) cells; the header has \(names.count)")
             }
             var object: JSONObject = []
-            // A cell of only spaces is empty, as a spreadsheet shows it.
-            for (name, cell) in zip(names, row.cells) where !cell.isBlank {
+            for (name, bytes) in zip(names, row.cells) {
+                guard let cell = String(validating: bytes, as: UTF8.self) else { throw notUTF8(bytes, line: row.line, field: name) }
+                // A cell of only spaces is empty, as a spreadsheet shows it.
+                if cell.isBlank { continue }
                 guard name != "replacement" else { throw InputError(line: row.line, field: name, "corrections cannot be imported from CSV; use JSON Lines") }
-                object.append((name, FieldText.value(field: name, text: cell)))
+                do { object.append((name, try FieldText.checkedValue(field: name, text: cell))) } catch { throw error.at(line: row.line) }
             }
             do { events.append((row.line, try Event.decode(.object(object), today: today))) } catch { throw error.at(line: row.line) }
         }
         return events
     }
 
-    static func parse(_ data: [UInt8]) throws -> [(line: Int, cells: [String])] {
-        var rows: [(line: Int, cells: [String])] = []
-        var cells: [String] = []
+    private static func notUTF8(_ cell: [UInt8], line: Int, field: String?) -> InputError {
+        let bad = String(decoding: cell, as: UTF8.self).unicodeScalars.firstIndex(of: "\u{FFFD}")
+        let shown = bad.map { index in
+            String(String(decoding: cell, as: UTF8.self).unicodeScalars[..<index]).suffix(20)
+        } ?? ""
+        return InputError(line: line, field: field, "is not valid UTF-8 text (after \"\(shown)\"); save the file as UTF-8 (in Excel: CSV UTF-8)")
+    }
+
+    /// The rows' cells as bytes, each row with the line it starts on.
+    static func parse(_ data: [UInt8]) throws -> [(line: Int, cells: [[UInt8]])] {
+        let start = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        let separator = self.separator(data[start...])
+        var rows: [(line: Int, cells: [[UInt8]])] = []
+        var cells: [[UInt8]] = []
         var cell: [UInt8] = []
         var line = 1, rowLine = 1
-        var i = 0, quoted = false
-        func endCell() { cells.append(String(decoding: cell, as: UTF8.self)); cell.removeAll(keepingCapacity: true) }
+        var i = start, quoted = false
+        func endCell() { cells.append(cell); cell.removeAll(keepingCapacity: true) }
         while i < data.count {
             let byte = data[i]
             if quoted {
@@ -205,7 +254,7 @@ enum CSVReader {
             } else {
                 switch byte {
                 case UInt8(ascii: "\""): quoted = true
-                case UInt8(ascii: ","): endCell()
+                case separator: endCell()
                 case 0x0D: break
                 case 0x0A:
                     endCell(); rows.append((rowLine, cells)); cells = []
@@ -218,6 +267,19 @@ enum CSVReader {
         if quoted { throw InputError(line: rowLine, "unterminated quoted cell") }
         if !cell.isEmpty || !cells.isEmpty { endCell(); rows.append((rowLine, cells)) }
         return rows
+    }
+
+    /// `;` when the header line (outside quotes) has more semicolons than commas, else `,`.
+    static func separator(_ data: ArraySlice<UInt8>) -> UInt8 {
+        var commas = 0, semicolons = 0, quoted = false
+        for byte in data {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            if quoted { continue }
+            if byte == 0x0A { break }
+            if byte == UInt8(ascii: ",") { commas += 1 }
+            if byte == UInt8(ascii: ";") { semicolons += 1 }
+        }
+        return semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
     }
 }
 

@@ -57,7 +57,7 @@ public final class ImportInput: @unchecked Sendable {
     }
 
     /// Lends the bytes to `body`.
-    func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+    public func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
         switch storage {
         case .array(let array): try array.withUnsafeBufferPointer(body)
         case .mapped(_, _, let bytes): try body(bytes)

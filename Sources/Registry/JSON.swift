@@ -29,7 +29,14 @@ public typealias JSONObject = [(key: String, value: JSONValue)]
 public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
     public let offset: Int
     public let message: String
-    public var description: String { "invalid JSON at byte \(offset + 1): \(message)" }
+    /// The key an object gives twice: well-formed JSON, but not an event (RFC 8259 leaves its
+    /// meaning open), so it is named as such rather than as invalid JSON.
+    public var duplicateKey: String?
+
+    public var description: String {
+        if let duplicateKey { return "duplicate key \"\(duplicateKey)\" (at byte \(offset + 1)): each field may appear once" }
+        return "invalid JSON at byte \(offset + 1): \(message)"
+    }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes; fast because events are small flat objects.
@@ -127,7 +134,9 @@ public struct JSONParser {
             let key = try string()
             let length = key.utf8.count // comparing lengths first skips String's slower path
             for member in members where member.key.utf8.count == length && member.key == key {
-                throw error("field \"\(key)\" appears twice")
+                var duplicate = error("field \"\(key)\" appears twice")
+                duplicate.duplicateKey = key
+                throw duplicate
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }

@@ -19,8 +19,10 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         let text = text.trimmingCharacters(in: " ")
         func fail(_ message: String) -> InputError { InputError(field: "period", "\"\(text)\": \(message)") }
         let usage = "expected 2013, 2013-H1, 2013-Q3, 2013-05, 2013/14, 2013-05-14 or 2013-03-01..2013-06-30"
+        let earliest = "dates before \(Day.earliest) are not accepted"
         func year(_ part: Substring) throws(InputError) -> Int {
-            guard part.count == 4, part.allSatisfy(\.isASCIIDigit), let y = Int(part), y >= 1 else { throw fail(usage) }
+            guard part.count == 4, part.allSatisfy(\.isASCIIDigit), let y = Int(part) else { throw fail(usage) }
+            guard y >= Day.earliest.year else { throw fail(earliest) }
             return y
         }
         if let range = text.range(of: "..") {
@@ -28,10 +30,13 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
             guard let first = Day(iso: lower) else { throw fail("\(lower) is not a date YYYY-MM-DD that exists") }
             guard let last = Day(iso: upper) else { throw fail("\(upper) is not a date YYYY-MM-DD that exists") }
             guard first <= last else { throw fail("the range ends before it starts") }
+            guard first >= .earliest else { throw fail(earliest) }
             return Period(first: first, last: last, label: text)
         }
         if let slash = text.firstIndex(of: "/") {
             let y = try year(text[..<slash])
+            // The school year 9999/00 would end in a year no date has.
+            guard y < 9999 else { throw fail("a school year ends by 9999") }
             let next = text[text.index(after: slash)...]
             guard (next.count == 2 && Int(next) == (y + 1) % 100) || (next.count == 4 && Int(next) == y + 1) else {
                 throw fail("a school year is written 2013/14 (the second year follows the first)")
@@ -61,6 +66,7 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
             return months(m, m)
         case 3:
             guard let day = Day(iso: text) else { throw fail("not a date YYYY-MM-DD that exists") }
+            guard day >= .earliest else { throw fail(earliest) }
             return Period(first: day, last: day, label: text)
         default:
             throw fail(usage)

@@ -76,18 +76,20 @@ extension Report {
         return (rounded > 0 ? "+" : "") + text + " %"
     }
 
-    /// CSV with a header of Swedish labels; zeros written as 0.
+    /// CSV with a header of Swedish labels; zeros written as 0. Headings and row labels are
+    /// text cells (`CSVCell.text`); the numbers after them stay numbers, `-12` too.
     public func csv() -> String {
         let (header, body) = grid(blankZeros: false)
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingAll("\"", with: "\"\"") + "\"" : text
+        let head = header.map { CSVCell.text($0) }.joined(separator: ",")
+        let lines = body.map { row in
+            row.enumerated().map { c, cell in c == 0 ? CSVCell.text(cell) : CSVCell.quoted(cell) }.joined(separator: ",")
         }
-        return ([header] + body).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        return ([head] + lines).joined(separator: "\n") + "\n"
     }
 
     /// An aligned table like the printed report: zeros blank, labels in Swedish, footnote.
     public func table() -> String {
-        let (header, body) = grid(blankZeros: true)
+        let (header, body) = Self.escaped(grid(blankZeros: true), markdown: false)
         let all = [header] + body
         let widths = header.indices.map { c in all.map { $0[c].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -108,13 +110,40 @@ extension Report {
 
     /// A Markdown table.
     public func markdown() -> String {
-        let (header, body) = grid(blankZeros: false)
+        let (header, body) = Self.escaped(grid(blankZeros: false), markdown: true)
         var out = "### \(reportName.title), \(period.label)\n\n"
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + header.indices.map { $0 == 0 ? "---|" : "---:|" }.joined() + "\n"
         for row in body { out += "| " + row.joined(separator: " | ") + " |\n" }
         for note in footnotes() { out += "\n" + note + "\n" }
         return out
+    }
+
+    /// The grid with its text shown safely on a terminal or in Markdown: a control character
+    /// (a line break, an escape sequence, a bell) as `\u0007`, and in Markdown a `|` as `\|` and
+    /// a `\` as `\\`, so an organisation's name never breaks a row or the table.
+    static func escaped(_ grid: (header: [String], rows: [[String]]), markdown: Bool) -> (header: [String], rows: [[String]]) {
+        func escape(_ text: String) -> String {
+            guard text.unicodeScalars.contains(where: { isControl($0) || (markdown && ($0 == "|" || $0 == "\\")) }) else { return text }
+            var out = ""
+            for scalar in text.unicodeScalars {
+                if isControl(scalar) {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else if markdown && (scalar == "|" || scalar == "\\") {
+                    out += "\\" + String(scalar)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        return (grid.header.map(escape), grid.rows.map { $0.map(escape) })
+    }
+
+    /// C0 and C1 control characters and DEL.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     private func footnotes() -> [String] {

@@ -78,15 +78,33 @@ public enum AsOf: Sendable, Equatable {
 
     /// Parses an RFC 3339 instant or a date (the end of that day in Stockholm).
     public static func parse(_ text: String) throws(InputError) -> AsOf {
-        if let day = Day(iso: text) { return .instant(day.endInstant.addingTimeInterval(-0.001)) }
+        let early = InputError(field: "as_of", "\"\(text)\" is before \(Day.earliest); dates before it are not accepted")
+        if let day = Day(iso: text) {
+            guard day >= .earliest else { throw early }
+            return .instant(day.endInstant.addingTimeInterval(-0.001))
+        }
+        guard let date = instant(text) else {
+            throw InputError(field: "as_of", "\"\(text)\" is not an RFC 3339 instant (2014-02-15T12:00:00Z) or a date (2014-02-15)")
+        }
+        // Offsets reach ±18:00 at most; the formatter would take +99:00.
+        if let offset = text.suffix(6).wholeMatch(of: /[+-](\d\d):(\d\d)/) {
+            guard let hours = Int(offset.1), let minutes = Int(offset.2), minutes < 60, hours * 60 + minutes <= 18 * 60 else {
+                throw InputError(field: "as_of", "\"\(text)\" has the offset \(offset.0); an offset lies between -18:00 and +18:00")
+            }
+        }
+        guard date >= Day.earliest.endInstant.addingTimeInterval(-86_400) else { throw early }
+        return .instant(date)
+    }
+
+    /// An RFC 3339 instant, with or without fractional seconds.
+    private static func instant(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         // RFC 3339 allows "t" and "z" in lower case; the formatter takes capitals only.
         let instant = text.uppercased()
-        if let date = formatter.date(from: instant) { return .instant(date) }
+        if let date = formatter.date(from: instant) { return date }
         formatter.formatOptions = [.withInternetDateTime]
-        if let date = formatter.date(from: instant) { return .instant(date) }
-        throw InputError(field: "as_of", "\"\(text)\" is not an RFC 3339 instant (2014-02-15T12:00:00Z) or a date (2014-02-15)")
+        return formatter.date(from: instant)
     }
 }
 

@@ -9,14 +9,14 @@ public struct Appended: Sendable {
 
     private enum Stored {
         /// Already in the log.
-        case existing(StoredEvent)
+        case existing(RecordedEvent)
         /// Appended now: its canonical JSON is rendered again from the template when asked for.
         case new(Head, PreparedEvent)
     }
 
-    init(existing: StoredEvent) {
+    init(existing: StoredEvent) throws {
         isNew = false
-        stored = .existing(existing)
+        stored = .existing(try RecordedEvent(existing))
     }
 
     init(new head: Head, _ prepared: PreparedEvent) {
@@ -30,9 +30,8 @@ public struct Appended: Sendable {
         case .new(let head, let prepared):
             let canonical = prepared.template.render(seq: head.position, recorded: head.recorded)
             return RecordedEvent(seq: head.position, recorded: head.recorded, hash: head.hashHex, event: prepared.event, canonical: canonical)
-        case .existing(let stored):
-            // The log only holds events that decoded once; failing here would mean a corrupt store.
-            return try! RecordedEvent(stored)
+        case .existing(let recorded):
+            return recorded
         }
     }
 }
@@ -141,7 +140,7 @@ extension Store {
 
     func append(_ prepared: PreparedEvent, in txn: WriteTransaction, context: inout AppendContext) throws -> Appended {
         if !prepared.isFresh, let existing = try txn.position(of: prepared.event.id!), let stored = try txn.event(at: existing) {
-            return Appended(existing: stored)
+            return try Appended(existing: stored)
         }
         return Appended(new: try appendNew(prepared, in: txn, context: &context), prepared)
     }

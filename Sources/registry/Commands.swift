@@ -11,11 +11,11 @@ struct Init: ParsableCommand {
     func run() throws {
         if Store.exists(at: options.path) {
             let store = try Store(path: options.path)
-            print("store at \(options.path) already exists (\(try store.head().position) events)")
+            try output("store at \(options.path) already exists (\(try store.head().position) events)")
             return
         }
         let store = try Store(path: options.path, seedMembership: !empty)
-        print("created store at \(options.path) with \(try store.head().position) events")
+        try output("created store at \(options.path) with \(try store.head().position) events")
     }
 }
 
@@ -31,7 +31,7 @@ struct Log: ParsableCommand {
         let object = [("type", JSONValue.string(type))] + (try fieldObject(fields))
         let event = try Event.decode(.object(object), today: .today())
         let store = try options.openForWriting()
-        printAppended(try appendOne(event, to: store))
+        try printAppended(try appendOne(event, to: store))
     }
 }
 
@@ -49,10 +49,27 @@ struct Import: ParsableCommand {
         } catch {
             throw CLIError.rejected(error.description)
         }
-        // Decoding runs alongside the append; a new store is made only for input that decodes.
-        if !Store.exists(at: options.path) { try Store.check(input) }
-        let result = try options.openForWriting().importEvents(input)
-        print("appended \(result.appended), already there \(result.existing)")
+        var result = (appended: 0, existing: 0)
+        // Decoding runs alongside the append. A new store is made only for input that decodes
+        // and holds events.
+        if try Store.exists(at: options.path) || Store.check(input) > 0 {
+            let imported = try options.openForWriting().importEvents(input)
+            result = (imported.appended, imported.existing)
+        }
+        // No events is not an error: `export --after N | import -` has none when nothing is new.
+        // But a person who imports the wrong file hears why nothing happened.
+        if result == (0, 0) {
+            printError("no events in \(file == "-" ? "standard input" : file) (\(input.withBytes(Self.whyEmpty))); nothing appended")
+        }
+        try output("appended \(result.appended), already there \(result.existing)")
+    }
+
+    /// Why input that decoded without error held no events.
+    static func whyEmpty(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if bytes.isEmpty { return "it is empty" }
+        let content = bytes.drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        if content.isEmpty { return "it has only blank lines" }
+        return content.first == UInt8(ascii: "{") ? "it has only blank lines" : "it has a CSV header and no rows"
     }
 }
 
@@ -62,7 +79,7 @@ struct Export: ParsableCommand {
     @Option(help: "Only events after this position.") var after: UInt64 = 0
 
     func run() throws {
-        try options.openExisting().export(after: after) { writeOut($0) }
+        try options.openExisting().export(after: after) { try writeOut($0) }
     }
 }
 
@@ -80,7 +97,7 @@ struct Retract: ParsableCommand {
         ]
         if let by { object.append(("by", .string(by))) }
         let event = try Event.decode(.object(object), today: .today())
-        printAppended(try appendOne(event, to: options.openExisting()))
+        try printAppended(try appendOne(event, to: options.openExisting()))
     }
 }
 
@@ -114,7 +131,7 @@ struct Correct: ParsableCommand {
             ("target", .string(id)), ("reason", .string(reason)), ("replacement", .object(replacement)),
         ]
         let event = try Event.decode(.object(object), today: .today())
-        printAppended(try appendOne(event, to: store))
+        try printAppended(try appendOne(event, to: store))
     }
 
     /// The target's fields (without its id) with `given` laid over them: a field given replaces
@@ -168,7 +185,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let report = try options.openExisting().report(query())
         let text = report.rendered(ReportFormat(rawValue: format)!)
-        writeOut(Array(text.utf8) + (text.hasSuffix("\n") ? [] : [0x0A]))
+        try writeOut(Array(text.utf8) + (text.hasSuffix("\n") ? [] : [0x0A]))
     }
 }
 
@@ -178,7 +195,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let head = try options.openExisting().verify()
-        print("ok: \(head.position) events, head \(head.hashHex)")
+        try output("ok: \(head.position) events, head \(head.hashHex)")
     }
 }
 
@@ -189,12 +206,19 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         // A full destination is the caller's mistake (exit 1), not a broken store (exit 3).
-        if let contents = try? FileManager.default.contentsOfDirectory(atPath: destination), !contents.isEmpty {
-            throw CLIError.rejected("backup destination \(destination) exists and is not empty; give a new or empty directory")
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw CLIError.rejected("backup destination \(destination) exists and is a file; give a new or empty directory")
+            }
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: destination)) ?? ["?"]
+            guard contents.isEmpty else {
+                throw CLIError.rejected("backup destination \(destination) exists and is not empty; give a new or empty directory")
+            }
         }
         let store = try options.openExisting()
         let head = try store.head()
         try store.backup(to: destination)
-        print("backed up \(options.path) to \(destination) (at least \(head.position) events)")
+        try output("backed up \(options.path) to \(destination) (at least \(head.position) events)")
     }
 }

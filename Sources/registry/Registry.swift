@@ -16,6 +16,7 @@ struct RegistryCommand: AsyncParsableCommand {
 
     /// Exit codes of SPEC §5: 1 rejected input or failed check, 2 usage, 3 store unusable.
     static func main() async {
+        DamagedStoreSignals.install()
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             // A command of subcommands given none has nothing to do: a usage error, not help
@@ -89,19 +90,39 @@ struct CLIError: Error {
     static func unusable(_ message: String) -> CLIError { CLIError(message: message, code: 3) }
 }
 
+/// Writes a message to standard error. Nothing is left to do when that fails, so a failure is
+/// ignored (FileHandle's write would trap on it).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("registry: " + message + "\n").utf8))
+    _ = try? write(Array(("registry: " + message + "\n").utf8), to: STDERR_FILENO, named: "standard error")
 }
 
-/// Writes bytes to standard output.
-func writeOut(_ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { buffer in
+/// Writes bytes to standard output; a failed write (a full disk, /dev/full, a closed pipe)
+/// is exit 3 with a message, never a silent exit 0.
+func writeOut(_ bytes: [UInt8]) throws {
+    try write(bytes, to: STDOUT_FILENO, named: "standard output")
+}
+
+/// Writes a line of text to standard output (see `writeOut`).
+func output(_ line: String) throws {
+    try writeOut(Array((line + "\n").utf8))
+}
+
+/// Writes all of `bytes` to `fd`, retrying short writes and EINTR.
+func write(_ bytes: [UInt8], to fd: Int32, named name: String) throws {
+    try bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
-            let n = Foundation.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-            if n <= 0 { return }
+            let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw CLIError.cannotWrite(name, n < 0 ? errno : EIO) }
             offset += n
         }
+    }
+}
+
+extension CLIError {
+    static func cannotWrite(_ name: String, _ code: Int32) -> CLIError {
+        .unusable("cannot write to \(name): \(String(cString: strerror(code)))")
     }
 }
 
@@ -146,16 +167,16 @@ func fieldObject(_ arguments: [String]) throws -> JSONObject {
         }
         let key = name.replacingOccurrences(of: "-", with: "_")
         guard !object.contains(where: { $0.key == key }) else { throw CLIError(message: "option \(flag) is given twice", code: 2) }
-        object.append((key, FieldText.value(field: key, text: value)))
+        object.append((key, try FieldText.checkedValue(field: key, text: value)))
         _ = value
     }
     return object
 }
 
 /// Prints one appended event as `seq N id ID` (with a note when it was already there).
-func printAppended(_ appended: Appended) {
+func printAppended(_ appended: Appended) throws {
     let suffix = appended.isNew ? "" : " (already in the log)"
-    print("seq \(appended.event.seq) id \(appended.event.event.id!)\(suffix)")
+    try output("seq \(appended.event.seq) id \(appended.event.event.id!)\(suffix)")
 }
 
 /// Appends a single event; its errors need no event index.
