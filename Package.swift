@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.0.0"),
+        // Property-based tests over the write path (tests only).
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Debian's liblmdb-dev.
@@ -77,7 +79,11 @@ let package = Package(
             path: "Tools/RegistryBench"
         ),
         // Fixtures shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/TestSupport"
+        ),
         // swift-crypto's SHA-256 checks the log's own (OpenSSL) hash chain independently.
         .testTarget(
             name: "EventLogTests",
@@ -85,7 +91,11 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "Registry", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             exclude: ["Golden"]
         ),
         .testTarget(
@@ -94,6 +104,7 @@ let package = Package(
                 "RegistryServer",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(name: "RegistryCLITests", dependencies: ["registry", "Registry", "TestSupport"]),
