@@ -68,7 +68,11 @@ final class Environment: @unchecked Sendable {
         var stat = MDB_stat()
         guard mdb_env_info(env, &info) == 0, mdb_env_stat(env, &stat) == 0 else { return }
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb"))?[.size] as? Int else { return }
-        let needed = (info.me_last_pgno + 1) * Int(stat.ms_psize)
+        // A damaged meta page may claim any page number: no overflow may trap here.
+        let (needed, overflow) = (info.me_last_pgno &+ 1).multipliedReportingOverflow(by: Int(stat.ms_psize))
+        if overflow || info.me_last_pgno < 1 {
+            throw LogError.corrupted("\(path)/data.mdb: its meta page claims \(info.me_last_pgno) as the last page")
+        }
         if size < needed {
             throw LogError.corrupted("\(path)/data.mdb is \(size) bytes, but its last commit uses \(needed): the file was cut short")
         }
@@ -132,7 +136,8 @@ final class Environment: @unchecked Sendable {
         guard let start = mapStart else { return nil }
         var info = MDB_envinfo()
         mdb_env_info(pointer, &info)
-        return MappedFile(start: start, usedEnd: start + UInt(info.me_last_pgno + 1) * UInt(pageSize), end: start + UInt(mapSize))
+        let used = (UInt(clamping: info.me_last_pgno) &+ 1).multipliedReportingOverflow(by: UInt(pageSize))
+        return MappedFile(start: start, usedEnd: start &+ (used.overflow ? 0 : used.partialValue), end: start &+ UInt(mapSize))
     }
 
     /// The start of the one mapping of `path`'s data file that is `size` bytes long, from

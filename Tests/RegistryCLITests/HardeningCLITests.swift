@@ -134,6 +134,24 @@ struct HardeningCLITests {
         }
     }
 
+    /// The high byte of the last page number in both meta pages (LMDB 0.9: offset 136 of the
+    /// meta page's 8-byte last page number, after the 16-byte page header): the size check on
+    /// open trapped on the overflow before.
+    @Test func aMetaPageClaimingAnImpossibleSizeEndsInExitThree() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let registry = RegistryBinary(store: dir.sub("store"))
+        #expect(try registry.run(["init"]).status == 0)
+        var data = try Data(contentsOf: URL(fileURLWithPath: dir.sub("store") + "/data.mdb"))
+        try #require(data.count >= 8192 && data[16] == 0xDE && data[17] == 0xC0 && data[18] == 0xEF && data[19] == 0xBE)
+        data[143] ^= 4
+        data[4096 + 143] ^= 4
+        let path = dir.sub("damaged")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try data.write(to: URL(fileURLWithPath: path + "/data.mdb"))
+        let result = try RegistryBinary(store: path).run(["export"])
+        #expect(result.status == 3 && result.stderr.contains("store is corrupt"), "\(result.status) \(result.stderr)")
+    }
+
     @Test func damagedStoresEndWithExitThreeOrOneNeverASignal() throws {
         let dir = TemporaryDirectory(); defer { dir.remove() }
         let registry = RegistryBinary(store: dir.sub("store"))
