@@ -42,9 +42,15 @@ struct UserCommand: ParsableCommand {
         @Option(help: "reception, coach, grants, analyst or admin.") var role: UserRole
 
         func run() throws {
-            let credentials = try Users.add(store: options.openForWriting(), name: name, role: role)
-            print("password: \(credentials.password)")
-            print("token: \(credentials.token)")
+            let store = try options.openForWriting()
+            let credentials = try Users.add(store: store, name: name, role: role)
+            do {
+                try output("password: \(credentials.password)\ntoken: \(credentials.token)")
+            } catch {
+                // Credentials nobody saw would make a user nobody can be: take it back.
+                _ = try? Users.remove(store: store, name: name)
+                throw error
+            }
         }
     }
 
@@ -53,7 +59,7 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() throws {
-            for user in try Users.list(store: options.openExisting()) { print("\(user.name)\t\(user.role.rawValue)") }
+            for user in try Users.list(store: options.openExisting()) { try output("\(user.name)\t\(user.role.rawValue)") }
         }
     }
 
@@ -64,7 +70,7 @@ struct UserCommand: ParsableCommand {
 
         func run() throws {
             guard try Users.remove(store: options.openExisting(), name: name) else { throw CLIError.rejected("no user \(name)") }
-            print("removed \(name)")
+            try output("removed \(name)")
         }
     }
 }
