@@ -204,6 +204,15 @@ struct MappedFile {
             throw LogError.corrupted("store damaged: a value of \(value.count) bytes lies past the end of the data file")
         }
     }
+
+    /// Hands the map's pages back to the kernel: a scan of the whole log (verify, export)
+    /// would otherwise keep every page it read resident, as much as the store is large. The
+    /// map is a read-only shared mapping of the file (no `MDB_WRITEMAP`), so a page read again
+    /// comes back from the page cache unchanged.
+    func releasePages() {
+        guard let base = UnsafeMutableRawPointer(bitPattern: start), end > start else { return }
+        madvise(base, Int(end - start), MADV_DONTNEED)
+    }
 }
 
 extension LogError {

@@ -119,7 +119,11 @@ public final class EventLog: Sendable {
                     do {
                         func open(_ name: String, _ flags: Int32) throws -> MDB_dbi {
                             var dbi = MDB_dbi()
-                            try check(mdb_dbi_open(txn, name, UInt32(flags | MDB_CREATE), &dbi), "opening database \(name)")
+                            let rc = mdb_dbi_open(txn, name, UInt32(flags | MDB_CREATE), &dbi)
+                            // A database new to a store whose map is full (an index this program
+                            // adds): grow the map and open again.
+                            if rc == MDB_MAP_FULL { throw LogError.mapFull }
+                            try check(rc, "opening database \(name)")
                             return dbi
                         }
                         var log = MDB_dbi()

@@ -114,11 +114,21 @@ public class ReadTransaction {
 
     /// Calls `body` with each event after `position`, in order, until it returns false.
     public func forEachEvent(after position: Position, _ body: (StoredEvent) throws -> Bool) throws {
+        // A long scan in a read-only transaction hands back the pages it has read now and then,
+        // so its memory does not grow with the log (see `MappedFile.releasePages`).
+        var unreleased = 0
         try scan(databases.log, from: LogKey(position + 1).bytes) { key, value in
             guard let position = LogKey.position(key) else { return false }
+            if let mappedFile {
+                unreleased += value.count
+                if unreleased >= Self.scanReleaseBytes { mappedFile.releasePages(); unreleased = 0 }
+            }
             return try body(try StoredEvent(position: position, stored: value))
         }
     }
+
+    /// How many bytes of events a read-only scan reads between releases of the map's pages.
+    static let scanReleaseBytes = 256 << 20
 
     /// The value stored under `key` in a secondary index (the first one for duplicates).
     public func value(forKey key: [UInt8], in index: LogIndex) throws -> [UInt8]? {

@@ -396,7 +396,7 @@ public final class WriteTransaction: ReadTransaction {
                 return mdb_put(txn, dbi, &keyVal, &dataVal, flags)
             }
         }
-        if rc == MDB_MAP_FULL { throw LogError.lmdb(code: rc, operation: "mdb_put") }
+        if rc == MDB_MAP_FULL { throw LogError.mapFull }
         try check(rc, "mdb_put")
     }
 }
