@@ -18,7 +18,11 @@ extension Store {
     public func resolve(_ asOf: AsOf, now: Date = Date()) throws -> Position {
         switch asOf {
         case .latest: return try head().position
-        case .seq(let seq): return min(seq, try head().position)
+        case .seq(let seq):
+            // A position past the head is one the log has not reached: the future.
+            let head = try head().position
+            guard seq <= head else { throw InputError(field: "as_of_seq", "position \(seq) is past the newest, \(head)") }
+            return seq
         case .instant(let date):
             let today = Day.today(at: now)
             guard date < today.endInstant else {

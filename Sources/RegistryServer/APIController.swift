@@ -168,7 +168,13 @@ struct APIController {
             throw APIError(.badRequest, "unknown format \"\(format)\"; use csv or json", field: "format", problem: "unsupported-format")
         }
         let store = state.store
-        let report = try await Blocking.run { try store.report(reportQuery) }
+        let report: Report
+        do {
+            report = try await Blocking.run { try store.report(reportQuery) }
+        } catch let error as InputError {
+            // An as-of the log has not reached, found only against the store.
+            throw APIError(error)
+        }
         var headers: HTTPFields = [.contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"]
         let isDownload = query.text("format") != nil
         if isDownload {

@@ -17,6 +17,7 @@ enum SwedishMessage {
             ("pupils + teachers must be more than 0", "Elever och lärare kan inte båda vara 0."),
             ("children + adults must be more than 0", "Barn och vuxna kan inte båda vara 0."),
             ("is in the future", "Datumet ligger i framtiden."),
+            ("\(Day.earliest) or later", "Datumet måste vara \(Day.earliest) eller senare."),
             ("must be a date", "Ange ett datum (ÅÅÅÅ-MM-DD) som finns."),
             ("in steps of 0.25", "Ange antal dagar i steg om 0,25, t.ex. 0,5 eller 1,25."),
             ("must be more than 0", "Måste vara mer än 0."),

@@ -216,8 +216,13 @@ import Testing
                 #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
                 #expect(csv.text.contains("\nBorås,24,2,26\n"))
 
-                let compared = try await client.get("/api/reports/navet?period=2013&compare=2012&as_of_seq=999999", as: .admin, fixture)
+                let head = try fixture.store.head().position
+                let compared = try await client.get("/api/reports/navet?period=2013&compare=2012&as_of_seq=\(head)", as: .admin, fixture)
                 #expect(try JSONParser.parse(compared.text)["compare"]?["period"]?["from"]?.string == "2012-01-01")
+                // A position the log has not reached is the future (SPEC §4).
+                let future = try await client.get("/api/reports/navet?period=2013&as_of_seq=\(head + 1)", as: .admin, fixture)
+                #expect(future.status == .badRequest)
+                #expect(try future.object()["field"]?.string == "as_of_seq")
 
                 let badPeriod = try await client.get("/api/reports/navet?period=2013-H3", as: .analyst, fixture)
                 #expect(badPeriod.status == .badRequest)

@@ -269,5 +269,9 @@ struct IntegrityTests {
         let today = ReportQuery(name: .navet, period: try Period.parse("2013"), asOf: try AsOf.parse(Day.today().description))
         #expect(try store.report(today).asOfSeq == store.head().position)
         #expect(try store.resolve(.instant(Date())) == store.head().position)
+        // A position past the head is the future too; the head itself is not.
+        let head = try store.head().position
+        #expect(try store.resolve(.seq(head)) == head)
+        #expect { try store.resolve(.seq(head + 1)) } throws: { ($0 as? InputError)?.field == "as_of_seq" }
     }
 }
