@@ -185,6 +185,12 @@ struct FormatsTests {
         #expect((book["keywords"] as? String)?.contains(hash) == true)
         #expect((book["custom"] as? String)?.contains(hash) == true)
         #expect(rows.contains { ($0.first as? String)?.contains("Loggens hash vid händelse \(report.asOfSeq): \(hash)") == true })
+
+        // A control character, which XML cannot hold as it is, still gives a workbook that opens.
+        _ = try store.append([Self.event(#"{"type":"navet.lecture","occurred":"2013-05-05","organisation":"Bell\u0007Co","attendees":3}"#)])
+        let bell = try Self.readBack(store.report(Self.query(.navet, "2013")).xlsx(), in: dir)
+        let labels = try #require(bell["rows"] as? [[Any?]]).compactMap { $0.first as? String }
+        #expect(labels.contains { $0.hasPrefix("Bell") && $0.hasSuffix("Co") })
     }
 
     @Test(.enabled(if: Python.enabled("openpyxl"), "python3 with openpyxl (Debian: python3-openpyxl) is not installed"))
