@@ -31,6 +31,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Debian's libxlsxwriter-dev: reports as Excel workbooks.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // The domain-free append-only log.
         .target(
             name: "EventLog",
@@ -44,7 +50,7 @@ let package = Package(
         // Events, validation, municipalities, periods, projections, reports.
         .target(
             name: "Registry",
-            dependencies: ["EventLog"]
+            dependencies: ["EventLog", "CXLSXWriter"]
         ),
         // HTTP API and web pages.
         .target(

@@ -13,8 +13,8 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { label }
 
-    /// Parses `2013`, `2013-H1`, `2013-Q3`, `2013-05`, `2013/14`, `2013-05-14` or
-    /// `2013-03-01..2013-06-30`.
+    /// Parses `2013`, `2013-H1`, `2013-Q3`, `2013-05`, `2013/14`, `2013-05-14`,
+    /// `2013-03-01..2013-06-30` or a range of periods such as `2012..2013`.
     public static func parse(_ text: String) throws(InputError) -> Period {
         let text = text.trimmingCharacters(in: " ")
         func fail(_ message: String) -> InputError { InputError(field: "period", "\"\(text)\": \(message)") }
@@ -27,6 +27,12 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         }
         if let range = text.range(of: "..") {
             let lower = text[..<range.lowerBound], upper = text[range.upperBound...]
+            // `2012..2013`, `2012-Q3..2013-Q2`: from the start of one period to the end of another.
+            if Day(iso: lower) == nil, Day(iso: upper) == nil, !lower.contains(".."), !upper.contains(".."),
+               let from = try? parse(String(lower)), let to = try? parse(String(upper)) {
+                guard from.first <= to.last else { throw fail("the range ends before it starts") }
+                return Period(first: from.first, last: to.last, label: text)
+            }
             guard let first = Day(iso: lower) else { throw fail("\(lower) is not a date YYYY-MM-DD that exists") }
             guard let last = Day(iso: upper) else { throw fail("\(upper) is not a date YYYY-MM-DD that exists") }
             guard first <= last else { throw fail("the range ends before it starts") }

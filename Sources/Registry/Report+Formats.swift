@@ -1,18 +1,22 @@
 import EventLog
+import Foundation
 
 /// The output formats of `registry report`.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case table, csv, json, markdown
+    case table, csv, json, markdown, xlsx
+    case jsonStat = "json-stat"
 }
 
 extension Report {
-    /// Renders in `format`.
+    /// Renders in `format` (`xlsx` as Base64 text; `data(_:excel:)` gives its bytes).
     public func rendered(_ format: ReportFormat) -> String {
         switch format {
         case .table: table()
         case .csv: csv()
         case .json: json()
         case .markdown: markdown()
+        case .jsonStat: jsonStat()
+        case .xlsx: (try? xlsx()).map { Data($0).base64EncodedString() } ?? "" // binary: see `data(_:excel:)`
         }
     }
 
@@ -38,6 +42,7 @@ extension Report {
         out += ",\"notes\":{" + notes.map { "\(string($0.key)):\(string($0.value))" }.joined(separator: ",") + "}"
         out += ",\"compare\":"
         if let compare { compare.writeJSON(to: &out) } else { out += "null" }
+        out += seriesJSON()
         out += "}"
     }
 
@@ -49,6 +54,7 @@ extension Report {
     /// value, change and change in per cent.
     private func grid(blankZeros: Bool) -> (header: [String], rows: [[String]]) {
         func number(_ value: Int) -> String { blankZeros && value == 0 ? "" : String(value) }
+        if !series.isEmpty { return seriesGrid(blankZeros: blankZeros, rowHeading: reportName.rowHeading) }
         guard let compare else {
             return ([reportName.rowHeading] + columns.map(\.label),
                     rows.map { [$0.label] + $0.cells.map(number) })
@@ -146,7 +152,7 @@ extension Report {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
-    private func footnotes() -> [String] {
+    func footnotes() -> [String] {
         notes.compactMap { key, value in
             guard key == "teacher_training_days" else { return "\(key): \(value)" }
             var text = "Kompetensutveckling lärare motsvarar \(value) lärarutbildningsdagar"

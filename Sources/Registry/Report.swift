@@ -23,6 +23,10 @@ public struct Report: Sendable {
     public let rows: [Row]
     public let notes: [(key: String, value: String)]
     private let comparison: [Report]
+    /// With `--by`: the same rows and columns for each sub-period (SPEC §4), else empty.
+    public internal(set) var series: [Report] = []
+    /// The hash of the event at `asOfSeq` (the head the report read), or nil for an empty log.
+    public internal(set) var headHash: String?
 
     /// The comparison period's report, lined up with this one.
     public var compare: Report? { comparison.first }
@@ -114,6 +118,8 @@ public struct ReportQuery: Sendable {
     public var period: Period
     public var compare: Period?
     public var asOf: AsOf
+    /// `--by`: split the period into sub-periods.
+    public var by: Granularity?
 
     public init(name: ReportName, period: Period, compare: Period? = nil, asOf: AsOf = .latest) {
         self.name = name

@@ -39,10 +39,11 @@ extension Store {
             let memberships = try effective.memberships()
             // As of an instant, the report states that instant; otherwise the position's time.
             let recorded: Milliseconds?
+            let head = try position > 0 ? txn.event(at: position) : nil
             if case .instant(let date) = query.asOf {
                 recorded = Milliseconds((date.timeIntervalSince1970 * 1000).rounded())
             } else {
-                recorded = try position > 0 ? txn.event(at: position)?.recorded : nil
+                recorded = head?.recorded
             }
             func tally(_ period: Period) throws -> P {
                 let context = ProjectionContext(period: period, memberships: memberships) { code in
@@ -55,10 +56,12 @@ extension Store {
             }
             let main = try tally(query.period)
             let other = try query.compare.map(tally)
+            let parts = try query.by.map { try Self.subPeriods(of: query.period, by: $0) } ?? []
+            let series = try parts.map(tally)
             var rows = try main.rows(), columns = main.columns()
-            if let other {
-                rows += try other.rows()
-                columns += other.columns()
+            for part in [other].compactMap({ $0 }) + series {
+                rows += try part.rows()
+                columns += part.columns()
             }
             let orderedRows = Line.ordered(rows), orderedColumns = Line.ordered(columns)
             func render(_ projection: P, _ period: Period, compare: Report?) -> Report {
@@ -71,7 +74,23 @@ extension Store {
                     notes: projection.notes, compare: compare)
             }
             let comparison = other.map { render($0, query.compare!, compare: nil) }
-            return render(main, query.period, compare: comparison)
+            var report = render(main, query.period, compare: comparison)
+            report.series = zip(series, parts).map { render($0, $1, compare: nil) }
+            report.headHash = head?.hashHex
+            return report
         }
     }
+
+    /// The sub-periods `--by` asks for, bounded so that a query cannot ask for a tally per
+    /// month over centuries.
+    static func subPeriods(of period: Period, by granularity: Granularity) throws(InputError) -> [Period] {
+        let parts = period.split(by: granularity)
+        guard parts.count <= maxSubPeriods else {
+            throw InputError(field: "by", "\(period.label) by \(granularity.rawValue) gives \(parts.count) sub-periods; at most \(maxSubPeriods) are shown, choose a coarser split or a shorter period")
+        }
+        return parts
+    }
+
+    /// At most this many sub-periods in one report (40 years by quarter, 20 by month).
+    static let maxSubPeriods = 240
 }

@@ -142,9 +142,10 @@ struct APIController {
     /// How many events `getEvents` reads at a time (a few megabytes).
     static let eventsPage: UInt64 = 10_000
 
-    /// `GET /api/reports/NAME?period=…&compare=…&as_of=…|as_of_seq=…`: the report JSON of
-    /// §4, or CSV when `Accept` rates text/csv above application/json (or with `format=csv`,
-    /// for download links). A tie is JSON, so clients that send `*/*` or nothing get JSON.
+    /// `GET /api/reports/NAME?period=…&compare=…&as_of=…|as_of_seq=…&by=…`: the report JSON of
+    /// §4, or CSV when `Accept` rates text/csv above application/json. `format=csv|json|xlsx|json-stat`
+    /// wins over `Accept` and makes a download (`excel=1` with csv: for Swedish Excel).
+    /// A tie is JSON, so clients that send `*/*` or nothing get JSON.
     @Sendable func getReport(request: Request, context: AppRequestContext) async throws -> Response {
         try requireReader(context)
         let name = try context.parameters.require("name")
@@ -160,12 +161,13 @@ struct APIController {
         }
         let accept = AcceptHeader(request.headers[.accept])
         let format = query.text("format") ?? (accept.prefers("text/csv", over: "application/json") ? "csv" : "json")
-        switch format {
-        case "csv", "json": break
-        case "xlsx", "json-stat":
-            throw APIError(.badRequest, "format \(format) is not supported by the API yet; use csv or json", field: "format", problem: "unsupported-format")
-        default:
-            throw APIError(.badRequest, "unknown format \"\(format)\"; use csv or json", field: "format", problem: "unsupported-format")
+        guard let reportFormat = ReportFormat(rawValue: format), Self.reportFormats.contains(reportFormat) else {
+            throw APIError(.badRequest, "unknown format \"\(format)\"; use csv, json, xlsx or json-stat", field: "format", problem: "unsupported-format")
+        }
+        // `excel=1` (any value but 0, false, no or off, as a checkbox sends it).
+        let excel = query["excel"].map { !["0", "false", "no", "off"].contains($0.lowercased()) } ?? false
+        if excel && reportFormat != .csv {
+            throw APIError(.badRequest, "excel goes with format=csv", field: "excel")
         }
         let store = state.store
         let report: Report
@@ -175,15 +177,34 @@ struct APIController {
             // An as-of the log has not reached, found only against the store.
             throw APIError(error)
         }
-        var headers: HTTPFields = [.contentType: format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"]
+        var headers: HTTPFields = [.contentType: Self.contentType(reportFormat)]
         let isDownload = query.text("format") != nil
         if isDownload {
-            headers[.contentDisposition] = "attachment; filename=\"\(ReportRequest.fileName(report, format: format))\""
+            headers[.contentDisposition] = "attachment; filename=\"\(ReportRequest.fileName(report, format: reportFormat == .jsonStat ? "stat.json" : format))\""
         }
+        let bytes: [UInt8]
+        switch reportFormat {
+        case .xlsx: bytes = try await Blocking.run { try report.xlsx() }
+        case .jsonStat: bytes = Array((report.jsonStat() + "\n").utf8)
+        // CSV for Swedish Excel, as the report page's download gives it.
+        case .csv where excel: bytes = Array(report.excelCSV().utf8)
         // A downloaded CSV opens in a spreadsheet, and Excel reads UTF-8 only after a byte order
         // mark ("Borås", not "BorÃ¥s"); a program asking by `Accept` gets the bare CSV.
-        let text = format == "csv" ? (isDownload ? "\u{FEFF}" : "") + report.csv() : report.json() + "\n"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        case .csv: bytes = Array(((isDownload ? "\u{FEFF}" : "") + report.csv()).utf8)
+        default: bytes = Array((report.json() + "\n").utf8)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The formats the API serves (SPEC §8).
+    static let reportFormats: Set<ReportFormat> = [.csv, .json, .xlsx, .jsonStat]
+
+    static func contentType(_ format: ReportFormat) -> String {
+        switch format {
+        case .csv: "text/csv; charset=utf-8"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        default: "application/json; charset=utf-8"
+        }
     }
 
     /// `GET /healthz`: 200 when the store answers and takes writes, else 503: when its writer

@@ -4,7 +4,7 @@ import Registry
 
 /// Reads a report query from URL parameters, shared by the API and the report page:
 /// `period`, `compare` (a period) or `compare_year` (the same period a year before),
-/// `as_of` (an instant or date) or `as_of_seq`.
+/// `as_of` (an instant or date) or `as_of_seq`, `by` (year, half, quarter, month).
 enum ReportRequest {
     static let periodExamples = "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14 or 2013-03-01..2013-06-30"
 
@@ -30,7 +30,12 @@ enum ReportRequest {
         } else if let text = asOfText {
             asOf = try self.asOf(text)
         }
-        return ReportQuery(name: name, period: period, compare: compare, asOf: asOf)
+        var query = ReportQuery(name: name, period: period, compare: compare, asOf: asOf)
+        if let text = parameters.text("by") {
+            query.by = try Granularity.parse(text)
+            guard compare == nil else { throw InputError(field: "by", "by and a comparison cannot be given together; give one of them") }
+        }
+        return query
     }
 
     /// `as_of` parsed, and refused when it lies in the future (SPEC §4): a report "as known"

@@ -20,7 +20,7 @@ struct ReportsController {
         // the period (the comparison, the date) even before the form was sent; the plain address
         // it leads to can be bookmarked.
         if let quick = query.text("quick") {
-            return .redirect(to: link("/reports", [("name", name.rawValue), ("period", quick), ("compare_year", query["compare_year"]), ("as_of", query["as_of"])]))
+            return .redirect(to: link("/reports", [("name", name.rawValue), ("period", quick), ("compare_year", query["compare_year"]), ("as_of", query["as_of"]), ("by", query["by"])]))
         }
         var problem = FormProblem()
         var result: HTML = ""
@@ -67,6 +67,7 @@ struct ReportsController {
             <div class="hint">Visar siffrorna som de var registrerade vid dagens slut.</div></div>
             </div>
             <p><label><input type="checkbox" name="compare_year" value="on"\(query.isChecked("compare_year") ? " checked" : "")>Jämför med samma period året före</label></p>
+            \(TrendChart.choice(query["by"]))
             <button type="submit">Visa rapport</button>
             <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
             </form>
@@ -134,7 +135,7 @@ struct ReportsController {
         } ?? ""
         func download(_ format: String) -> String {
             link("/api/reports/\(name.rawValue)", [("period", query["period"]), ("compare_year", query["compare_year"]),
-                                                   ("as_of", query["as_of"]), ("format", format)])
+                                                   ("as_of", query["as_of"]), ("by", query["by"]), ("format", format)])
         }
         return """
             <section id="report">
@@ -143,7 +144,8 @@ struct ReportsController {
             \(ReportTable.html(report))
             \(ReportTable.notes(report))
             \(chart)
-            <p class="links">Ladda ner: <a href="\(download("csv"))">CSV</a> <a href="\(download("json"))">JSON</a></p>
+            \(TrendChart.html(report))
+            <p class="links">Ladda ner: <a href="\(download("csv"))&amp;excel=1">CSV (Excel)</a> <a href="\(download("xlsx"))" id="download-xlsx">Excel-arbetsbok (XLSX)</a> <a href="\(download("json"))">JSON</a> <a href="\(download("json-stat"))">JSON-stat</a></p>
             </section>
             """
     }

@@ -152,18 +152,26 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "report", abstract: "Rebuild a report (navet, mc, grants, events) for a period.")
     @OptionGroup var options: StoreOptions
     @Argument(help: "navet, mc, grants or events.") var name: String
-    @Option(help: "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14 or 2013-03-01..2013-06-30.") var period: String
+    @Option(help: "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14, 2013-03-01..2013-06-30 or 2012..2013.") var period: String
     @Option(help: "A second period to put beside the first.") var compare: String?
     @Option(name: .customLong("as-of"), help: "An RFC 3339 instant or a date: the log as known then.") var asOf: String?
     @Option(name: .customLong("as-of-seq"), help: "The log up to this position.") var asOfSeq: UInt64?
-    @Option(help: "table, csv, json or markdown.") var format: String = "table"
+    @Option(help: "table, csv, json, markdown, xlsx (a workbook, written to a file or pipe) or json-stat.") var format: String = "table"
+    @Option(help: "year, half, quarter or month: one column group per sub-period.") var by: String?
+    @Flag(help: "With --format csv: for Swedish Excel (UTF-8 with BOM, ';', decimal comma).") var excel = false
 
     func validate() throws {
         guard ReportName(rawValue: name) != nil else {
             throw ValidationError("unknown report \"\(name)\"; expected one of \(ReportName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard ReportFormat(rawValue: format) != nil else {
-            throw ValidationError("unknown format \"\(format)\"; expected table, csv, json or markdown")
+            throw ValidationError("unknown format \"\(format)\"; expected table, csv, json, markdown, xlsx or json-stat")
+        }
+        if excel && format != "csv" { throw ValidationError("--excel goes with --format csv") }
+        if by != nil && compare != nil { throw ValidationError("give --by or --compare, not both") }
+        // A workbook is binary: on a terminal it would only garble the screen.
+        if format == "xlsx" && isatty(STDOUT_FILENO) == 1 {
+            throw ValidationError("--format xlsx writes a binary workbook; redirect it to a file (> report.xlsx) or a pipe")
         }
         if asOf != nil && asOfSeq != nil { throw ValidationError("give --as-of or --as-of-seq, not both") }
         _ = try query()
@@ -179,13 +187,19 @@ struct ReportCommand: ParsableCommand {
         if let compare { query.compare = try parse("--compare") { try Period.parse(compare) } }
         if let asOf { query.asOf = try parse("--as-of") { try AsOf.parse(asOf) } }
         if let asOfSeq { query.asOf = .seq(asOfSeq) }
+        if let by { query.by = try parse("--by") { try Granularity.parse(by) } }
         return query
     }
 
     func run() throws {
         let report = try options.openExisting().report(query())
-        let text = report.rendered(ReportFormat(rawValue: format)!)
-        try writeOut(Array(text.utf8) + (text.hasSuffix("\n") ? [] : [0x0A]))
+        let bytes: [UInt8]
+        do {
+            bytes = try report.data(ReportFormat(rawValue: format)!, excel: excel)
+        } catch let error as XLSXError {
+            throw CLIError.unusable("cannot write the workbook: \(error)")
+        }
+        try writeOut(bytes)
     }
 }
 
