@@ -30,7 +30,15 @@ enum ReportRequest {
         } else if let text = asOfText {
             asOf = try self.asOf(text)
         }
-        return ReportQuery(name: name, period: period, compare: compare, asOf: asOf)
+        var unit: Registry.Unit?
+        if let text = parameters.text("unit") {
+            guard name == .targets else { throw InputError(field: "unit", "is only for the targets report") }
+            guard let parsed = Registry.Unit(rawValue: text) else {
+                throw InputError(field: "unit", "unknown unit \"\(text)\"; expected \(Registry.Unit.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            unit = parsed
+        }
+        return ReportQuery(name: name, period: period, compare: compare, asOf: asOf, unit: unit)
     }
 
     /// `as_of` parsed, and refused when it lies in the future (SPEC §4): a report "as known"
