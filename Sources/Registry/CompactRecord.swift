@@ -104,6 +104,10 @@ public struct CompactRecord: Sendable, Equatable {
         case .membership:
             return isMunicipality && Municipality.byCode(scbCode(origin)) != nil
                 && c & 0xFF < Unit.allCases.count && c >> 8 < Role.allCases.count
+        case .mcActivity:
+            return isMunicipality && a <= UInt32(Limits.maxCount) && b < ActivityKind.allCases.count
+        case .planTarget, .planAssessment:
+            return origin == OriginCode.unknown && a == 0 && b == 0 && c == 0
         case .retraction, .correction:
             return false
         }

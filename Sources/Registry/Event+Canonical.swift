@@ -75,6 +75,24 @@ extension Event {
             object.set(.target, c.target)
             object.set(.reason, c.reason)
             object.set(.replacement, c.replacement.canonicalObject())
+        case .activity(let a):
+            object.set(.kind, a.kind.rawValue)
+            object.set(.programme, a.programme)
+            object.set(.municipality, a.municipality?.code)
+            object.set(.participants, a.participants)
+            object.set(.title, a.title)
+        case .target(let t):
+            object.set(.unit, t.unit.rawValue)
+            object.set(.key, t.key)
+            object.set(.period, t.period)
+            object.set(.text, t.text)
+            if let minimum = t.minimum { object.set(.minimum, minimum) }
+            if let measure = t.measure { object.set(.measure) { measure.write(to: &$0) } }
+        case .assessment(let a):
+            object.set(.target, a.target)
+            object.set(.status, a.status.rawValue)
+            if let value = a.value { object.set(.value, value) }
+            object.set(.comment, a.comment)
         }
     }
 
@@ -180,6 +198,26 @@ struct TemplateView {
     }
 
     private static let seqKey: StaticString = #","seq":"#
+}
+
+extension Measure {
+    /// The measure as a canonical object: its keys (and `match`'s) written in byte order.
+    func write(to writer: inout CanonicalWriter) {
+        writer.bytes += Array(#"{"#.utf8)
+        if let kind { writer.bytes += Array(#""kind":"#.utf8); writer.string(kind.rawValue); writer.bytes.append(UInt8(ascii: ",")) }
+        if let match {
+            writer.bytes += Array(#""match":{"contains":"#.utf8)
+            writer.string(match.contains)
+            writer.bytes += Array(#","field":"#.utf8)
+            writer.string(match.field)
+            writer.bytes += Array(#"},"#.utf8)
+        }
+        writer.bytes += Array(#""sum":"#.utf8)
+        writer.string(sum)
+        writer.bytes += Array(#","type":"#.utf8)
+        writer.string(type.rawValue)
+        writer.bytes.append(UInt8(ascii: "}"))
+    }
 }
 
 extension Origin {

@@ -6,6 +6,8 @@ public enum Limits {
     public static let maxAmountSEK = 1_000_000_000
     /// In Unicode scalar values (so at most 800 bytes).
     public static let maxTextLength = 200
+    /// A plan target's `text` and an assessment's `comment`.
+    public static let maxPlanTextLength = 500
     public static let maxDays = TrainingDays(quarters: 366 * 4)
 }
 
@@ -183,7 +185,103 @@ struct FieldReader<Object: EventFields> {
             guard case .object(let object) = value else { throw error(.replacement, "must be an event object, got \(value.kind)") }
             var nested = FieldReader<JSONObject>(object: object, prefix: prefix + "replacement.", today: today, stored: stored)
             return .correction(Correction(target: target, reason: reason, replacement: try nested.event(isReplacement: true)))
+        case .mcActivity:
+            return .activity(MCActivity(
+                kind: try choice(.kind, required: true)!, programme: try string(.programme, required: false),
+                municipality: try municipality(.municipality, required: false), participants: try count(.participants),
+                title: try string(.title, required: false)))
+        case .planTarget:
+            let unit: Unit = try choice(.unit, required: true)!
+            let key = try targetKey(.key)
+            let periodText = try string(.period, required: true, maxLength: 40)!
+            do { _ = try Period.parse(periodText) } catch { throw self.error(.period, error.message) }
+            let text = try string(.text, required: true, maxLength: Limits.maxPlanTextLength)!
+            var minimum: Int?
+            if take(.minimum) != nil { minimum = try count(.minimum, maximum: Limits.maxAmountSEK) }
+            let measure = try measure()
+            if measure != nil, minimum == nil { throw error(.minimum, "is required with a measure (leave out both for a manual target)") }
+            return .target(PlanTarget(unit: unit, key: key, period: periodText, text: text, minimum: minimum, measure: measure))
+        case .planAssessment:
+            let target = try targetKey(.target)
+            let status: AssessmentStatus = try choice(.status, required: true)!
+            var value: Int?
+            if take(.value) != nil { value = try count(.value, maximum: Limits.maxAmountSEK) }
+            return .assessment(PlanAssessment(
+                target: target, status: status, value: value,
+                comment: try string(.comment, required: false, maxLength: Limits.maxPlanTextLength)))
         }
+    }
+
+    /// A plan target's key: 1–40 characters of `[a-z0-9-]`.
+    private mutating func targetKey(_ key: FieldKey) throws(InputError) -> String {
+        let text = try string(key, required: true, maxLength: 40)!
+        guard text.utf8.allSatisfy({ (48...57).contains($0) || (97...122).contains($0) || $0 == UInt8(ascii: "-") }) else {
+            throw error(key, "must be a target key of 1–40 characters a–z, 0–9 or '-', got \"\(text)\"")
+        }
+        return text
+    }
+
+    /// A plan target's `measure` (SPEC §2): nil when absent (a manual target).
+    private mutating func measure() throws(InputError) -> Measure? {
+        guard let value = take(.measure) else { return nil }
+        let field = "measure"
+        guard case .object(let object) = value else { throw error(field, "must be an object, got \(value.kind)") }
+        var members: [String: JSONValue] = [:]
+        for (name, member) in object {
+            guard ["type", "kind", "match", "sum"].contains(name) else { throw error(field + "." + name, "unknown field for a measure; expected type, kind, match or sum") }
+            guard members[name] == nil else { throw error(field + "." + name, "is given twice") }
+            if case .null = member { continue }
+            members[name] = member
+        }
+        func text(_ name: String, _ value: JSONValue?, path: String) throws(InputError) -> String {
+            guard let value else { throw error(path, "is required") }
+            guard case .string(let text) = value else { throw error(path, "must be a string, got \(value.kind)") }
+            return text
+        }
+        let typeName = try text("type", members["type"], path: field + ".type")
+        guard let type = EventType.named(typeName), let counts = Measure.countFields(of: type) else {
+            let measurable = EventType.allCases.filter { Measure.countFields(of: $0) != nil }.map(\.rawValue)
+            throw error(field + ".type", "\"\(typeName)\" is not a type a target can measure; expected one of \(measurable.joined(separator: ", "))")
+        }
+        var kind: ActivityKind?
+        if let value = members["kind"] {
+            guard type == .mcActivity else { throw error(field + ".kind", "only mc.activity has a kind, not \(type.rawValue)") }
+            let name = try text("kind", value, path: field + ".kind")
+            guard let parsed = ActivityKind(rawValue: name) else {
+                throw error(field + ".kind", "unknown value \"\(name)\"; expected one of \(ActivityKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kind = parsed
+        }
+        var match: Measure.Match?
+        if let value = members["match"] {
+            guard case .object(let matchObject) = value else { throw error(field + ".match", "must be an object, got \(value.kind)") }
+            var fieldName: String?, contains: String?
+            for (name, member) in matchObject {
+                switch name {
+                case "field": guard fieldName == nil else { throw error(field + ".match.field", "is given twice") }; fieldName = try text(name, member, path: field + ".match.field")
+                case "contains": guard contains == nil else { throw error(field + ".match.contains", "is given twice") }; contains = try text(name, member, path: field + ".match.contains")
+                default: throw error(field + ".match." + name, "unknown field for a match; expected field and contains")
+                }
+            }
+            guard let fieldName else { throw error(field + ".match.field", "is required") }
+            let allowed = Measure.textFields(of: type)
+            guard allowed.contains(fieldName) else {
+                let expected = allowed.isEmpty ? "\(type.rawValue) has no text field to match" : "expected \(allowed.joined(separator: " or ")) for \(type.rawValue)"
+                throw error(field + ".match.field", "\"\(fieldName)\" cannot be matched; \(expected)")
+            }
+            guard let contains, !contains.isBlank else { throw error(field + ".match.contains", "is required and must not be empty") }
+            guard contains.unicodeScalars.count <= Limits.maxTextLength else {
+                throw error(field + ".match.contains", "is \(contains.unicodeScalars.count) characters long; at most \(Limits.maxTextLength) are allowed")
+            }
+            match = Measure.Match(field: fieldName, contains: contains)
+        }
+        let sum = try text("sum", members["sum"], path: field + ".sum")
+        let summable = ["events"] + (type == .navetTraining ? ["teacher_training_days"] : [])
+        let parts = sum.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        guard summable.contains(sum) || (!parts.isEmpty && parts.allSatisfy(counts.contains) && Set(parts).count == parts.count) else {
+            throw error(field + ".sum", "\"\(sum)\" is not a count of \(type.rawValue); expected one of \((counts + summable).joined(separator: ", "))")
+        }
+        return Measure(type: type, kind: kind, match: match, sum: sum)
     }
 
     private func finish(_ type: EventType) throws(InputError) {

@@ -13,6 +13,11 @@ public enum EventType: String, CaseIterable, Sendable {
     case membership
     case retraction
     case correction
+    // Added after the first stores were written: a compact record keeps a type's place in
+    // this list, so new types go at the end.
+    case mcActivity = "mc.activity"
+    case planTarget = "plan.target"
+    case planAssessment = "plan.assessment"
 
     /// By name: compares lengths first, then the few names of that length (quicker than
     /// hashing the name, or than `init(rawValue:)`).
@@ -42,7 +47,7 @@ public enum EventType: String, CaseIterable, Sendable {
     public var hasOrigin: Bool {
         switch self {
         case .navetVisit, .navetTraining, .navetPublic, .navetConference, .navetLecture: true
-        case .mcCase, .mcOutcome, .grantDecision, .membership, .retraction, .correction: false
+        case .mcCase, .mcOutcome, .grantDecision, .membership, .retraction, .correction, .mcActivity, .planTarget, .planAssessment: false
         }
     }
 }
@@ -115,6 +120,61 @@ public struct GrantDecision: Equatable, Sendable {
     public var funding: Funding?
 }
 
+/// MC's work beyond cases: a presentation, a training, a dialogue meeting, ….
+public struct MCActivity: Equatable, Sendable {
+    public var kind: ActivityKind
+    public var programme: String?
+    public var municipality: Municipality?
+    public var participants: Int
+    public var title: String?
+
+    public init(kind: ActivityKind, programme: String? = nil, municipality: Municipality? = nil, participants: Int, title: String? = nil) {
+        self.kind = kind
+        self.programme = programme
+        self.municipality = municipality
+        self.participants = participants
+        self.title = title
+    }
+}
+
+/// A target of a unit's activity plan (resultatmål), with how its outcome is measured.
+public struct PlanTarget: Equatable, Sendable {
+    public var unit: Unit
+    public var key: String
+    /// As given (a period of §4); `Period.parse` accepts it.
+    public var period: String
+    public var text: String
+    /// Nil for a manual target.
+    public var minimum: Int?
+    /// Nil for a manual target.
+    public var measure: Measure?
+
+    public init(unit: Unit, key: String, period: String, text: String, minimum: Int? = nil, measure: Measure? = nil) {
+        self.unit = unit
+        self.key = key
+        self.period = period
+        self.text = text
+        self.minimum = minimum
+        self.measure = measure
+    }
+}
+
+/// A judgement of a target's outcome.
+public struct PlanAssessment: Equatable, Sendable {
+    /// The target's `key`.
+    public var target: String
+    public var status: AssessmentStatus
+    public var value: Int?
+    public var comment: String?
+
+    public init(target: String, status: AssessmentStatus, value: Int? = nil, comment: String? = nil) {
+        self.target = target
+        self.status = status
+        self.value = value
+        self.comment = comment
+    }
+}
+
 /// A municipality's membership of a unit over `from...to` (open-ended without `to`).
 public struct Membership: Equatable, Sendable {
     public var unit: Unit
@@ -155,6 +215,9 @@ public indirect enum Fact: Equatable, Sendable {
     case membership(Membership)
     case retraction(Retraction)
     case correction(Correction)
+    case activity(MCActivity)
+    case target(PlanTarget)
+    case assessment(PlanAssessment)
 
     public var type: EventType {
         switch self {
@@ -169,6 +232,9 @@ public indirect enum Fact: Equatable, Sendable {
         case .membership: .membership
         case .retraction: .retraction
         case .correction: .correction
+        case .activity: .mcActivity
+        case .target: .planTarget
+        case .assessment: .planAssessment
         }
     }
 }

@@ -129,7 +129,7 @@ extension FlatObject {
     /// `templates` and returns where its parts split, counted from the first appended byte;
     /// nil, with nothing appended, for a member of another shape.
     func appendCanonicalTemplate(of event: Event, to templates: inout [UInt8]) -> (Int, Int)? {
-        var memberOf = InlineArray<48, Int8>(repeating: -1)
+        var memberOf = InlineArray<64, Int8>(repeating: -1)
         var keys = FieldKey.id.bit
         var size = 0
         for i in 0..<count {
@@ -154,7 +154,8 @@ extension FlatObject {
         switch event.fact {
         case .training(let t): days = t.days.description
         case .retraction(let r): target = r.target
-        case .correction: return nil
+        // An assessment's `target` is a key, not an id; plan events are few.
+        case .correction, .target, .assessment: return nil
         default: break
         }
         guard let id = event.id else { return nil }
@@ -226,11 +227,11 @@ extension FieldKey {
         switch self {
         case .applicant, .area, .by, .`case`, .decision, .`from`, .funding, .gender, .grant, .name, .note, .occurred,
              .organisation, .outcome, .programme, .project, .reason, .role, .school, .service, .theme, .title, .`to`,
-             .`type`, .unit:
+             .`type`, .unit, .comment, .key, .kind, .period, .status, .text:
             .asTyped
-        case .adults, .amountSek, .attendees, .children, .participants, .pupils, .teachers: .wholeNumber
+        case .adults, .amountSek, .attendees, .children, .participants, .pupils, .teachers, .minimum, .value: .wholeNumber
         case .days, .id, .municipality, .target: .fromEvent
-        case .hash, .recorded, .replacement, .seq: .none
+        case .hash, .recorded, .replacement, .seq, .measure: .none
         }
     }
 }

@@ -12,7 +12,20 @@ public enum History {
         builder.coaching()
         builder.grants()
         builder.mistakes()
-        return builder.ordered()
+        // The 2013 plan and MC's activities, in date order among the rest (after them on the
+        // same day); their ids come from a stream of their own, so no other event's changes.
+        let base = builder.ordered(), plan = HistoryPlan.events()
+        var merged: [Event] = []
+        merged.reserveCapacity(base.count + plan.count)
+        var i = 0, j = 0
+        while i < base.count || j < plan.count {
+            if j == plan.count || (i < base.count && base[i].occurred <= plan[j].occurred) {
+                merged.append(base[i]); i += 1
+            } else {
+                merged.append(plan[j]); j += 1
+            }
+        }
+        return merged
     }
 }
 

@@ -437,6 +437,7 @@ enum FieldKey: Int, CaseIterable {
     case by
     case `case`
     case children
+    case comment
     case days
     case decision
     case `from`
@@ -445,6 +446,10 @@ enum FieldKey: Int, CaseIterable {
     case grant
     case hash
     case id
+    case key
+    case kind
+    case measure
+    case minimum
     case municipality
     case name
     case note
@@ -452,6 +457,7 @@ enum FieldKey: Int, CaseIterable {
     case organisation
     case outcome
     case participants
+    case period
     case programme
     case project
     case pupils
@@ -462,13 +468,16 @@ enum FieldKey: Int, CaseIterable {
     case school
     case seq
     case service
+    case status
     case target
     case teachers
+    case text
     case theme
     case title
     case `to`
     case `type`
     case unit
+    case value
 }
 
 /// An object under construction: fields are set in any order and written in key order, so
@@ -479,8 +488,8 @@ struct CanonicalObject {
     /// The fields' texts, in the order they were set (a field set again is written anew).
     private var texts = CanonicalWriter(capacity: 256)
     /// Where each key's text lies in `texts` (start << 32 | end), by `FieldKey.rawValue`.
-    private var spans = InlineArray<48, UInt64>(repeating: 0)
-    /// A bit per key that is set, by `FieldKey.rawValue` (there are fewer than 48 keys).
+    private var spans = InlineArray<64, UInt64>(repeating: 0)
+    /// A bit per key that is set, by `FieldKey.rawValue` (there are fewer than 64 keys).
     private var present: UInt64 = 0
 
     init() {}
@@ -569,6 +578,7 @@ extension FieldKey {
         case .by: #""by":"#
         case .`case`: #""case":"#
         case .children: #""children":"#
+        case .comment: #""comment":"#
         case .days: #""days":"#
         case .decision: #""decision":"#
         case .`from`: #""from":"#
@@ -577,6 +587,10 @@ extension FieldKey {
         case .grant: #""grant":"#
         case .hash: #""hash":"#
         case .id: #""id":"#
+        case .key: #""key":"#
+        case .kind: #""kind":"#
+        case .measure: #""measure":"#
+        case .minimum: #""minimum":"#
         case .municipality: #""municipality":"#
         case .name: #""name":"#
         case .note: #""note":"#
@@ -584,6 +598,7 @@ extension FieldKey {
         case .organisation: #""organisation":"#
         case .outcome: #""outcome":"#
         case .participants: #""participants":"#
+        case .period: #""period":"#
         case .programme: #""programme":"#
         case .project: #""project":"#
         case .pupils: #""pupils":"#
@@ -594,13 +609,16 @@ extension FieldKey {
         case .school: #""school":"#
         case .seq: #""seq":"#
         case .service: #""service":"#
+        case .status: #""status":"#
         case .target: #""target":"#
         case .teachers: #""teachers":"#
+        case .text: #""text":"#
         case .theme: #""theme":"#
         case .title: #""title":"#
         case .`to`: #""to":"#
         case .`type`: #""type":"#
         case .unit: #""unit":"#
+        case .value: #""value":"#
         }
     }
 

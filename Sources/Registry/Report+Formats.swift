@@ -37,7 +37,7 @@ extension Report {
         out += ",\"columns\":[" + columns.map { "{\"key\":\(string($0.key)),\"label\":\(string($0.label))}" }.joined(separator: ",") + "]"
         out += ",\"rows\":[" + rows.map { row in
             "{\"key\":\(string(row.key)),\"label\":\(string(row.label)),\"cells\":{"
-                + zip(columns, row.cells).map { "\(string($0.key)):\($1)" }.joined(separator: ",") + "}}"
+                + columns.indices.map { "\(string(columns[$0].key)):\(cellJSON(row, $0))" }.joined(separator: ",") + "}}"
         }.joined(separator: ",") + "]"
         out += ",\"notes\":{" + notes.map { "\(string($0.key)):\(string($0.value))" }.joined(separator: ",") + "}"
         out += ",\"compare\":"
@@ -57,7 +57,7 @@ extension Report {
         if !series.isEmpty { return seriesGrid(blankZeros: blankZeros, rowHeading: reportName.rowHeading) }
         guard let compare else {
             return ([reportName.rowHeading] + columns.map(\.label),
-                    rows.map { [$0.label] + $0.cells.map(number) })
+                    rows.map { row in [row.label] + columns.indices.map { cellText(row, $0, blankZeros: blankZeros) } })
         }
         var header = [reportName.rowHeading]
         for column in columns {
@@ -88,10 +88,13 @@ extension Report {
         let (header, body) = grid(blankZeros: false)
         let head = header.map { CSVCell.text($0) }.joined(separator: ",")
         let lines = body.map { row in
-            row.enumerated().map { c, cell in c == 0 ? CSVCell.text(cell) : CSVCell.quoted(cell) }.joined(separator: ",")
+            row.enumerated().map { c, cell in c == 0 || isTextColumn(c - 1) ? CSVCell.text(cell) : CSVCell.quoted(cell) }.joined(separator: ",")
         }
         return ([head] + lines).joined(separator: "\n") + "\n"
     }
+
+    /// Whether grid column `c` (after the row label) holds text (only without a comparison).
+    private func isTextColumn(_ c: Int) -> Bool { compare == nil && c < columns.count && columns[c].kind != .number }
 
     /// An aligned table like the printed report: zeros blank, labels in Swedish, footnote.
     public func table() -> String {
@@ -154,6 +157,7 @@ extension Report {
 
     func footnotes() -> [String] {
         notes.compactMap { key, value in
+            if reportName == .targets { return value }
             guard key == "teacher_training_days" else { return "\(key): \(value)" }
             var text = "Kompetensutveckling lärare motsvarar \(value) lärarutbildningsdagar"
             if let previous = compare?.notes.first(where: { $0.key == key })?.value {

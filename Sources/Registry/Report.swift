@@ -7,12 +7,28 @@ public struct Report: Sendable {
     public struct Column: Sendable, Equatable {
         public let key: String
         public let label: String
+        /// Numbers for every report but `targets`, which has text columns too.
+        public var kind: Kind = .number
+
+        /// What a column's cells hold.
+        public enum Kind: Sendable, Equatable {
+            /// `cells`.
+            case number
+            /// Free text in `texts` (a comment).
+            case text
+            /// A code in `texts` (a status), shown in Swedish in tables (`Report.codeLabels`).
+            case code
+        }
     }
 
     public struct Row: Sendable, Equatable {
         public let key: String
         public let label: String
         public let cells: [Int]
+        /// The cells of text and code columns, by column key; absent: no value (JSON null).
+        public var texts: [String: String] = [:]
+        /// Number columns without a value in this row (JSON null, blank in tables).
+        public var absent: Set<String> = []
     }
 
     public let name: String
@@ -51,11 +67,12 @@ public struct Report: Sendable {
 
 /// Which reports exist.
 public enum ReportName: String, CaseIterable, Sendable {
-    case navet, mc, grants, events
+    case navet, mc, grants, events, targets
 
     /// The Swedish title, for pages and table headings.
     public var title: String {
         switch self {
+        case .targets: "Mål och utfall"
         case .navet: "Navet – besökare per kommun"
         case .mc: "Medarbetarcentrum – utfall per kommun"
         case .grants: "Tillväxtmedel – beslut per område"
@@ -66,6 +83,7 @@ public enum ReportName: String, CaseIterable, Sendable {
     /// The heading of the row-label column in tables and CSV.
     var rowHeading: String {
         switch self {
+        case .targets: "Mål"
         case .navet: "Kommun"
         case .mc: "Utfall"
         case .grants: "Område"
@@ -120,12 +138,18 @@ public struct ReportQuery: Sendable {
     public var asOf: AsOf
     /// `--by`: split the period into sub-periods.
     public var by: Granularity?
+    /// `targets` only: one unit's targets.
+    public var unit: Unit?
+    /// `targets` only: the day that decides whether a period is running (nil: today).
+    public var today: Day?
 
-    public init(name: ReportName, period: Period, compare: Period? = nil, asOf: AsOf = .latest) {
+    public init(name: ReportName, period: Period, compare: Period? = nil, asOf: AsOf = .latest, unit: Unit? = nil, today: Day? = nil) {
         self.name = name
         self.period = period
         self.compare = compare
         self.asOf = asOf
+        self.unit = unit
+        self.today = today
     }
 }
 

@@ -243,6 +243,15 @@ extension Store {
             if let live = try liveClaims(of: event.fact, except: replacing, in: txn).first {
                 throw InputError(field: prefix + "grant", "grant id \(g.grant) is already used by the live decision \(try originalID(of: live, in: txn)); correct that decision instead")
             }
+        case .target(let t):
+            if let live = try liveClaims(of: event.fact, except: replacing, in: txn).first {
+                throw InputError(field: prefix + "key", "target key \(t.key) is already used by the live plan.target \(try originalID(of: live, in: txn)); correct that target instead")
+            }
+        case .assessment(let a):
+            // An assessment judges a target that counts now.
+            guard try allClaims(under: Claim.key(.target, a.target), in: txn).contains(where: { try isLive($0, in: txn) }) else {
+                throw InputError(field: prefix + "target", "no live plan.target with key \(a.target); set the target first")
+            }
         case .retraction(let r):
             _ = try correctableTarget(r.target, in: txn)
         case .correction(let c):

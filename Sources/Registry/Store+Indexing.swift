@@ -6,7 +6,8 @@ import EventLog
 /// Compact record values per type: visit a=pupils b=teachers; training a=participants
 /// b=quarter days; public a=children b=adults; conference a=participants; lecture a=attendees;
 /// mc.case a=service b=gender+1; mc.outcome a=outcome; grant a=amount b=area
-/// c=decision | (funding+1) << 8; membership a=from b=to (or `openEnd`) c=unit | role << 8.
+/// c=decision | (funding+1) << 8; membership a=from b=to (or `openEnd`) c=unit | role << 8;
+/// mc.activity a=participants b=kind; plan.target and plan.assessment none (see `Claim`).
 extension Store {
     static let openEnd = UInt32.max
     static let retractionKind: UInt8 = 1
@@ -118,7 +119,7 @@ extension Store {
     static func standaloneRecord(for event: Event) -> CompactRecord? {
         switch event.fact {
         // An outcome and a grant decision claim an id too (see `Claim`).
-        case .retraction, .correction, .membership, .mcCase, .outcome, .grant: return nil
+        case .retraction, .correction, .membership, .mcCase, .outcome, .grant, .target, .assessment: return nil
         default: break
         }
         let origin: UInt64
@@ -159,6 +160,12 @@ extension Store {
             record.a = UInt32(bitPattern: m.from.ordinal)
             record.b = m.to.map { UInt32(bitPattern: $0.ordinal) } ?? Self.openEnd
             record.c = UInt32(Unit.allCases.firstIndex(of: m.unit)!) | UInt32(Role.allCases.firstIndex(of: m.role)!) << 8
+        case .activity(let a):
+            record.a = UInt32(a.participants)
+            record.b = UInt32(ActivityKind.allCases.firstIndex(of: a.kind)!)
+        case .target, .assessment:
+            // Found through their claims; the record only lets them count as events.
+            break
         case .retraction, .correction:
             preconditionFailure("retractions and corrections have no record of their own")
         }
@@ -215,7 +222,8 @@ extension Fact {
         case .outcome(let o): .municipality(o.municipality)
         case .grant(let g): g.municipality.map(Origin.municipality) ?? .unknown
         case .membership(let m): .municipality(m.municipality)
-        case .retraction, .correction: .unknown
+        case .activity(let a): a.municipality.map(Origin.municipality) ?? .unknown
+        case .retraction, .correction, .target, .assessment: .unknown
         }
     }
 }
@@ -225,11 +233,13 @@ extension Fact {
 /// holds, under a digest of the id (so no key grows with the text), one value per event that
 /// claimed it: the claiming event (an original or a correction), the original, and the
 /// original's day (where the targets index keeps what became of it). A claim is live while its
-/// original is not retracted and it is the original's newest version (SPEC §3).
+/// original is not retracted and it is the original's newest version (SPEC §3). A plan target
+/// claims its key the same way; an assessment is listed under its target's key ("a"), which
+/// it shares with the other assessments of that target (no uniqueness).
 struct Claim: Equatable {
     static let size = 20
     /// The canonical names of the types that claim, each with its closing quote.
-    static let types = ["mc.case\"", "mc.outcome\"", "grant.decision\""].map { Array($0.utf8) }
+    static let types = ["mc.case\"", "mc.outcome\"", "grant.decision\"", "plan.target\"", "plan.assessment\""].map { Array($0.utf8) }
 
     /// The event that made the claim: the original or a correction of it.
     let by: Position
@@ -260,12 +270,15 @@ struct Claim: Equatable {
         case .mcCase(let c): key(.case, c.caseID)
         case .outcome(let o): key(.outcome, o.caseID)
         case .grant(let g): key(.grant, g.grant)
+        case .target(let t): key(.target, t.key)
+        case .assessment(let a): key(.assessment, a.target)
         default: nil
         }
     }
 
     enum Kind: UInt8 {
         case `case` = 0x63, outcome = 0x6F, grant = 0x67 // "c", "o", "g"
+        case target = 0x74, assessment = 0x61 // "t", "a"
     }
 
     static func key(_ kind: Kind, _ id: String) -> [UInt8] { [kind.rawValue] + sha256(id.utf8) }

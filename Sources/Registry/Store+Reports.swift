@@ -9,6 +9,7 @@ extension Store {
         case .mc: try report(query, OutcomeMatrix.self)
         case .grants: try report(query, GrantTable.self)
         case .events: try report(query, EventCounts.self)
+        case .targets: try targetsReport(query)
         }
     }
 

@@ -134,3 +134,72 @@ public struct TrainingDays: Hashable, Comparable, Sendable, CustomStringConverti
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
+
+/// What kind of work an `mc.activity` is.
+public enum ActivityKind: String, CaseIterable, Sendable {
+    case presentation, training, dialogue
+    case groupDevelopment = "group-development"
+    case network, other
+}
+
+/// A judgement of a plan target (`plan.assessment`), or the status the targets report computes.
+public enum AssessmentStatus: String, CaseIterable, Sendable {
+    case achieved, partly
+    case notAchieved = "not-achieved"
+    case ongoing
+}
+
+/// Which effective events count towards a target, and what is summed (SPEC §2 `measure`).
+public struct Measure: Equatable, Sendable {
+    /// A text filter: the field's value contains `contains`, ignoring case.
+    public struct Match: Equatable, Sendable {
+        public var field: String
+        public var contains: String
+
+        public init(field: String, contains: String) {
+            self.field = field
+            self.contains = contains
+        }
+    }
+
+    public var type: EventType
+    /// Only for `mc.activity`.
+    public var kind: ActivityKind?
+    public var match: Match?
+    /// A count field of `type` (or several joined by `+`, e.g. `children+adults`), `events`, or
+    /// `teacher_training_days` (`navet.training`).
+    public var sum: String
+
+    public init(type: EventType, kind: ActivityKind? = nil, match: Match? = nil, sum: String) {
+        self.type = type
+        self.kind = kind
+        self.match = match
+        self.sum = sum
+    }
+
+    /// The count fields each measurable type has, in the compact record's order (a, b).
+    public static func countFields(of type: EventType) -> [String]? {
+        switch type {
+        case .navetVisit: ["pupils", "teachers"]
+        case .navetTraining: ["participants"]
+        case .navetPublic: ["children", "adults"]
+        case .navetConference: ["participants"]
+        case .navetLecture: ["attendees"]
+        case .mcActivity: ["participants"]
+        case .mcCase, .mcOutcome: []
+        case .grantDecision: ["amount_sek"]
+        case .membership, .retraction, .correction, .planTarget, .planAssessment: nil
+        }
+    }
+
+    /// The text fields `match` may name for each type.
+    public static func textFields(of type: EventType) -> [String] {
+        switch type {
+        case .navetVisit: ["theme"]
+        case .navetTraining, .mcActivity: ["programme", "title"].filter { type == .mcActivity || $0 == "programme" }
+        case .navetConference: ["name"]
+        case .navetLecture: ["title"]
+        default: []
+        }
+    }
+}

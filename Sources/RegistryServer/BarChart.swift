@@ -20,6 +20,9 @@ enum BarChart {
                 Bar(label: column.label, value: report.value(row: "total", column: column.key), previous: cell(compare, row: "total", column: column.key))
             }
             return bars.isEmpty ? nil : ("Utfall per kommun", bars)
+        case .targets:
+            // Drawn by its own page (`TargetsPage`), a bar per target.
+            return nil
         case .navet, .grants, .events, nil:
             let (column, title) = switch ReportName(rawValue: report.name) {
             case .navet: ("total", "Besökare per kommun (summa)")

@@ -26,8 +26,10 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
     LoginController(state: state).addRoutes(to: router)
     ReceptionController(state: state).addRoutes(to: router)
     CoachController(state: state).addRoutes(to: router)
+    McActivityController(state: state).addRoutes(to: router)
     GrantsController(state: state).addRoutes(to: router)
     ReportsController(state: state).addRoutes(to: router)
+    TargetsPage(state: state).addRoutes(to: router)
     LogController(state: state).addRoutes(to: router)
     AdminController(state: state).addRoutes(to: router)
 

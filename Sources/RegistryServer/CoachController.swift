@@ -127,6 +127,7 @@ struct CoachController {
                        defaults: ["case": cases.suggestedID(year: today.year), "occurred": today.description, "service": Service.core.rawValue]))
             \(try form(.outcome, action: "/coach/outcome", title: "Registrera utfall", button: "Spara utfall",
                        defaults: ["occurred": today.description]))
+            <p class="links"><a href="/coach/activity" id="activity-link">Registrera aktivitet (presentation, utbildning, dialogträff …)</a></p>
             <section id="cases"><h2>Ärenden</h2>\(list)</section>
             """
         return Page(status: status, Layout.page("Medarbetarcentrum", user: user, csrf: context.csrf, content))

@@ -39,6 +39,12 @@ enum EventSummary {
             return "ångrar \(numbered(r.target)) · orsak: \(r.reason)"
         case .correction(let c):
             return "rättar \(numbered(c.target)) till: \(text(c.replacement)) · orsak: \(c.reason)"
+        case .activity(let a):
+            return join(a.kind.label, a.programme, a.title, a.municipality?.name, a.participants.counted("deltagare", "deltagare"))
+        case .target(let t):
+            return join(t.unit.label, t.period, t.text, t.minimum.map { "lägst \(amount($0))" })
+        case .assessment(let a):
+            return join("mål \(a.target)", Report.codeLabels[a.status.rawValue], a.value.map(amount), a.comment)
         }
         func numbered(_ id: EventID) -> String { seq(id).map { "händelse \($0)" } ?? "en tidigare händelse" }
     }

@@ -30,7 +30,15 @@ enum ReportRequest {
         } else if let text = asOfText {
             asOf = try self.asOf(text)
         }
-        var query = ReportQuery(name: name, period: period, compare: compare, asOf: asOf)
+        var unit: Registry.Unit?
+        if let text = parameters.text("unit") {
+            guard name == .targets else { throw InputError(field: "unit", "is only for the targets report") }
+            guard let parsed = Registry.Unit(rawValue: text) else {
+                throw InputError(field: "unit", "unknown unit \"\(text)\"; expected \(Registry.Unit.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            unit = parsed
+        }
+        var query = ReportQuery(name: name, period: period, compare: compare, asOf: asOf, unit: unit)
         if let text = parameters.text("by") {
             query.by = try Granularity.parse(text)
             guard compare == nil else { throw InputError(field: "by", "by and a comparison cannot be given together; give one of them") }

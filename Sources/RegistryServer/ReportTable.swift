@@ -11,6 +11,7 @@ enum ReportTable {
         case .navet: "Kommun"
         case .mc: "Utfall"
         case .grants: "Område"
+        case .targets: "Mål"
         case .events, nil: "Typ"
         }
         let compare = report.compare

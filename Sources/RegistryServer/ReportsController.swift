@@ -16,6 +16,10 @@ struct ReportsController {
         let user = try context.requireUser(request) { $0.mayRead }
         let query = FormData(query: request)
         let name = query["name"].flatMap(ReportName.init(rawValue:)) ?? .navet
+        // The targets have their own page, with a unit to choose and a bar per target.
+        if name == .targets {
+            return .redirect(to: link("/reports/targets", [("period", query["period"] ?? query["quick"]), ("as_of", query["as_of"])]))
+        }
         // A quick choice submits the whole form, so that it keeps what the user chose besides
         // the period (the comparison, the date) even before the form was sent; the plain address
         // it leads to can be bookmarked.
@@ -70,6 +74,7 @@ struct ReportsController {
             \(TrendChart.choice(query["by"]))
             <button type="submit">Visa rapport</button>
             <p class="links">Snabbval: \(quick.joined(separator: " "))</p>
+            <p class="links"><a href="/reports/targets" id="targets-link">Mål och utfall</a></p>
             </form>
             """
     }

@@ -20,6 +20,9 @@ extension EventType {
         case .membership: "Medlemskap"
         case .retraction: "Ångrad händelse"
         case .correction: "Rättelse"
+        case .mcActivity: "MC-aktivitet"
+        case .planTarget: "Mål i verksamhetsplanen"
+        case .planAssessment: "Bedömning av mål"
         }
     }
 
@@ -72,6 +75,19 @@ extension Registry.Unit {
         case .forbund: "Förbundet"
         case .navet: "Navet"
         case .mc: "Medarbetarcentrum"
+        }
+    }
+}
+
+extension ActivityKind {
+    var label: String {
+        switch self {
+        case .presentation: "Verksamhetspresentation"
+        case .training: "Utbildning"
+        case .dialogue: "Dialogträff"
+        case .groupDevelopment: "Grupputveckling"
+        case .network: "Nätverk"
+        case .other: "Övrigt"
         }
     }
 }

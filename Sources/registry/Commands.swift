@@ -149,9 +149,9 @@ struct Correct: ParsableCommand {
 }
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Rebuild a report (navet, mc, grants, events) for a period.")
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Rebuild a report (navet, mc, grants, events, targets) for a period.")
     @OptionGroup var options: StoreOptions
-    @Argument(help: "navet, mc, grants or events.") var name: String
+    @Argument(help: "navet, mc, grants, events or targets.") var name: String
     @Option(help: "2013, 2013-H1, 2013-Q3, 2013-05, 2013/14, 2013-03-01..2013-06-30 or 2012..2013.") var period: String
     @Option(help: "A second period to put beside the first.") var compare: String?
     @Option(name: .customLong("as-of"), help: "An RFC 3339 instant or a date: the log as known then.") var asOf: String?
@@ -159,6 +159,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "table, csv, json, markdown, xlsx (a workbook, written to a file or pipe) or json-stat.") var format: String = "table"
     @Option(help: "year, half, quarter or month: one column group per sub-period.") var by: String?
     @Flag(help: "With --format csv: for Swedish Excel (UTF-8 with BOM, ';', decimal comma).") var excel = false
+    @Option(help: "targets only: navet, mc or forbund.") var unit: String?
 
     func validate() throws {
         guard ReportName(rawValue: name) != nil else {
@@ -188,6 +189,14 @@ struct ReportCommand: ParsableCommand {
         if let asOf { query.asOf = try parse("--as-of") { try AsOf.parse(asOf) } }
         if let asOfSeq { query.asOf = .seq(asOfSeq) }
         if let by { query.by = try parse("--by") { try Granularity.parse(by) } }
+        if let unit {
+            guard query.name == .targets else { throw ValidationError("--unit is only for the targets report") }
+            guard let parsed = Unit(rawValue: unit) else {
+                throw ValidationError("--unit: unknown unit \"\(unit)\"; expected \(Unit.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.unit = parsed
+        }
+        if query.name == .targets, compare != nil { throw ValidationError("--compare is not available for the targets report") }
         return query
     }
 
