@@ -25,6 +25,10 @@ extension Report {
             return out + "}"
         }
         let (rowID, rowLabel) = kind.jsonStatRows
+        // A dataset holds numbers: text and code columns (the targets' status, pace and
+        // comment) stay out of it, and a number without a value is null.
+        let numeric = self.columns.indices.filter { self.columns[$0].kind == .number }
+        let columns = numeric.map { self.columns[$0] }
         let columnIDs = columns.map(\.key)
         let units = columns.map { kind.jsonStatUnit($0.key) }
         var out = "{\"version\":\"2.0\",\"class\":\"dataset\""
@@ -42,8 +46,11 @@ extension Report {
         var values: [String] = []
         values.reserveCapacity(rows.count * columns.count * periods.count)
         for r in rows.indices {
-            for c in columns.indices {
-                for part in periods { values.append(String(part.rows[r].cells[c])) }
+            for c in numeric {
+                for part in periods {
+                    let row = part.rows[r]
+                    values.append(row.absent.contains(part.columns[c].key) ? "null" : String(row.cells[c]))
+                }
             }
         }
         out += ",\"value\":[" + values.joined(separator: ",") + "]"

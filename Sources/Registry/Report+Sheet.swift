@@ -11,8 +11,11 @@ struct ReportSheet {
     struct Row {
         let key: String
         let label: String
-        /// Per column; nil where there is no value (a change in per cent from zero).
+        /// Per column; nil where there is no value (a change in per cent from zero) or where the
+        /// cell is text.
         let values: [Double?]
+        /// Per column: the text of a text or code cell (the `targets` report), else nil.
+        let texts: [String?]
     }
 
     let rowHeading: String
@@ -26,6 +29,7 @@ struct ReportSheet {
         rowHeading = ReportName(rawValue: report.name)?.rowHeading ?? "Typ"
         var columns: [Column] = []
         var values: [[Double?]] = report.rows.map { _ in [] }
+        var texts: [[String?]]? = nil
         if !report.series.isEmpty {
             for part in report.series {
                 columns += part.columns.map { Column(label: "\($0.label) \(part.period.label)", kind: .count) }
@@ -47,7 +51,14 @@ struct ReportSheet {
             }
         } else {
             columns = report.columns.map { Column(label: $0.label, kind: .count) }
-            values = report.rows.map { $0.cells.map { Double($0) } }
+            values = report.rows.map { row in
+                report.columns.indices.map { c in
+                    report.columns[c].kind == .number && !row.absent.contains(report.columns[c].key) ? Double(row.cells[c]) : nil
+                }
+            }
+            texts = report.rows.map { row in
+                report.columns.indices.map { c in report.columns[c].kind == .number ? nil : report.cellText(row, c, blankZeros: false) }
+            }
         }
         // Headings are unique, so that a spreadsheet or a statistics tool can name each column
         // (a period compared with itself would otherwise repeat "Elever 2013").
@@ -57,7 +68,9 @@ struct ReportSheet {
             seen[column.label] = count
             return count == 1 ? column : Column(label: "\(column.label) (\(count))", kind: column.kind)
         }
-        rows = report.rows.enumerated().map { r, row in Row(key: row.key, label: row.label, values: values[r]) }
+        rows = report.rows.enumerated().map { r, row in
+            Row(key: row.key, label: row.label, values: values[r], texts: texts?[r] ?? values[r].map { _ in nil })
+        }
     }
 }
 
@@ -74,7 +87,8 @@ extension Report {
         }
         var out = "\u{FEFF}" + ([text(sheet.rowHeading)] + sheet.columns.map { text($0.label) }).joined(separator: ";") + "\r\n"
         for row in sheet.rows {
-            out += ([text(row.label)] + zip(row.values, sheet.columns).map { number($0, $1.kind) }).joined(separator: ";") + "\r\n"
+            let cells = sheet.columns.indices.map { c in row.texts[c].map(text) ?? number(row.values[c], sheet.columns[c].kind) }
+            out += ([text(row.label)] + cells).joined(separator: ";") + "\r\n"
         }
         return out
     }

@@ -77,6 +77,10 @@ extension Report {
         for (r, row) in sheet.rows.enumerated() {
             text(r + 1, 0, row.label, row.key == "total" ? bold : nil)
             for (c, value) in row.values.enumerated() {
+                if let cell = row.texts[c] {
+                    if !cell.isEmpty { text(r + 1, c + 1, cell) }
+                    continue
+                }
                 guard let value else { continue }
                 let kind = sheet.columns[c].kind
                 // A percentage is stored as a fraction, so that Excel shows 12,3 % and computes with 0.123.

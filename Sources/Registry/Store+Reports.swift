@@ -5,11 +5,16 @@ extension Store {
     /// Builds a report from the effective events as of the chosen position (§3, §4).
     public func report(_ query: ReportQuery) throws -> Report {
         switch query.name {
-        case .navet: try report(query, NavetTable.self)
-        case .mc: try report(query, OutcomeMatrix.self)
-        case .grants: try report(query, GrantTable.self)
-        case .events: try report(query, EventCounts.self)
-        case .targets: try targetsReport(query)
+        case .navet: return try report(query, NavetTable.self)
+        case .mc: return try report(query, OutcomeMatrix.self)
+        case .grants: return try report(query, GrantTable.self)
+        case .events: return try report(query, EventCounts.self)
+        case .targets:
+            // A target is measured over its own period, which sub-periods would not cut.
+            guard query.by == nil else {
+                throw InputError(field: "by", "is not available for the targets report; give a shorter period or an as-of date instead")
+            }
+            return try targetsReport(query)
         }
     }
 

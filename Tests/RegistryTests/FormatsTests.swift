@@ -276,3 +276,54 @@ struct FormatsTests {
         #expect((mc["role"] as? [String: [String]])?["geo"] == nil)
     }
 }
+
+/// The `targets` report's text and code cells (status, pace, comment) in the file formats:
+/// words in the sheets, left out of the numeric dataset.
+@Suite("Formats of the targets report")
+struct TargetsFormatsTests {
+    static func report() throws -> Report {
+        try GoldenTests.store.report(ReportQuery(name: .targets, period: Period.parse("2013"), today: Day(iso: "2014-03-01")))
+    }
+
+    @Test func excelCSVWritesStatusesAsWords() throws {
+        let lines = try Self.report().excelCSV().split(separator: "\r\n")
+        #expect(lines[0].hasSuffix("Status;Takt;Kommentar"))
+        #expect(lines.contains { $0.hasPrefix("Minst 20 000 elever på teman;20000;13396;67;ej uppnått;") })
+        #expect(lines.contains { $0.contains(";delvis uppnått;;Marknadsförts, ingen permanent växling") })
+    }
+
+    @Test func theJSONStatDatasetHoldsTheNumberColumnsOnly() throws {
+        let dataset = try FormatsTests.object(Self.report().jsonStat())
+        #expect(dataset["size"] as? [Int] == [20, 3, 1])
+        let values = try #require(dataset["value"] as? [Any])
+        #expect(values.count == 60)
+        // A manual target has no minimum: null, not 0.
+        #expect(values.contains { $0 is NSNull })
+    }
+
+    @Test(.enabled(if: Python.enabled("openpyxl"), "python3 with openpyxl (Debian: python3-openpyxl) is not installed"))
+    func theWorkbookHoldsStatusesAsText() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let book = try FormatsTests.readBack(Self.report().xlsx(), in: dir)
+        let rows = try #require(book["rows"] as? [[Any?]])
+        #expect(rows[0].compactMap { $0 as? String } == ["Mål", "Lägsta nivå", "Utfall", "Andel", "Status", "Takt", "Kommentar"])
+        let first = try #require(rows.first { $0.first as? String == "Minst 20 000 elever på teman" })
+        #expect(first[2] as? Int == 13396)
+        #expect(first[4] as? String == "ej uppnått")
+    }
+
+    @Test(.enabled(if: Python.enabled("jsonstat_validator"), "jsonstat-validator (python3 -m pip install jsonstat-validator) is not installed"))
+    func theDatasetIsValidJSONStat() throws {
+        let dir = TemporaryDirectory(); defer { dir.remove() }
+        let file = dir.sub("targets.json")
+        try Data(Self.report().jsonStat().utf8).write(to: URL(fileURLWithPath: file))
+        let (status, output) = try Python.run(script: FormatsTests.validate, needing: "jsonstat_validator", arguments: [file])
+        #expect(status == 0 && output.contains("valid"), "\(output)")
+    }
+
+    @Test func subPeriodsAreRefusedForTargets() throws {
+        var query = ReportQuery(name: .targets, period: try Period.parse("2013"))
+        query.by = .quarter
+        #expect { try GoldenTests.store.report(query) } throws: { ($0 as? InputError)?.field == "by" }
+    }
+}
