@@ -83,29 +83,31 @@ public struct CompactRecord: Sendable, Equatable {
             throw LogError.corrupted("store damaged: an index record has \(raw.count - offset) bytes, not \(Self.size)")
         }
         self.init(raw, at: offset)
-        guard let type = EventType(code: raw[offset + 28]), isPlausible(type) else {
+        // An unknown type code reads as a retraction, which has no record: refused below too.
+        guard isPlausible(type) else {
             throw LogError.corrupted("store damaged at position \(position): its index record holds values no event could have")
         }
     }
 
+    @inline(__always)
     private func isPlausible(_ type: EventType) -> Bool {
         let isMunicipality = origin < 10_000
-        let counts = a <= UInt32(Limits.maxCount) && b <= UInt32(Limits.maxCount) && c <= UInt32(Limits.maxCount)
+        let maxCount = RecordBounds.maxCount
         switch type {
         case .navetVisit, .navetTraining, .navetPublic, .navetConference, .navetLecture:
-            return (isMunicipality || OriginCode.isOrganisation(origin)) && counts
+            return (isMunicipality || OriginCode.isOrganisation(origin)) && a <= maxCount && b <= maxCount && c <= maxCount
         case .mcCase:
-            return isMunicipality && a < Service.allCases.count && b <= Gender.allCases.count
+            return isMunicipality && a < RecordBounds.services && b <= RecordBounds.genders
         case .mcOutcome:
-            return isMunicipality && a < Outcome.allCases.count
+            return isMunicipality && a < RecordBounds.outcomes
         case .grantDecision:
-            return isMunicipality && a <= UInt32(Limits.maxAmountSEK) && b < Area.allCases.count
-                && c & 0xFF < Decision.allCases.count && c >> 8 <= Funding.allCases.count
+            return isMunicipality && a <= RecordBounds.maxAmount && b < RecordBounds.areas
+                && c & 0xFF < RecordBounds.decisions && c >> 8 <= RecordBounds.fundings
         case .membership:
             return isMunicipality && Municipality.byCode(scbCode(origin)) != nil
-                && c & 0xFF < Unit.allCases.count && c >> 8 < Role.allCases.count
+                && c & 0xFF < RecordBounds.units && c >> 8 < RecordBounds.roles
         case .mcActivity:
-            return isMunicipality && a <= UInt32(Limits.maxCount) && b < ActivityKind.allCases.count
+            return isMunicipality && a <= maxCount && b < RecordBounds.activityKinds
         case .planTarget, .planAssessment:
             return origin == OriginCode.unknown && a == 0 && b == 0 && c == 0
         case .retraction, .correction:
@@ -155,4 +157,20 @@ extension Position {
         out.appendBigEndian(self)
         return out
     }
+}
+
+/// The bounds a stored record's values keep, worked out once (`allCases` makes a new array on
+/// every call, and a report checks every record it reads).
+private enum RecordBounds {
+    static let maxCount = UInt32(Limits.maxCount)
+    static let maxAmount = UInt32(Limits.maxAmountSEK)
+    static let services = UInt32(Service.allCases.count)
+    static let genders = UInt32(Gender.allCases.count)
+    static let outcomes = UInt32(Outcome.allCases.count)
+    static let areas = UInt32(Area.allCases.count)
+    static let decisions = UInt32(Decision.allCases.count)
+    static let fundings = UInt32(Funding.allCases.count)
+    static let units = UInt32(Unit.allCases.count)
+    static let roles = UInt32(Role.allCases.count)
+    static let activityKinds = UInt32(ActivityKind.allCases.count)
 }
