@@ -13,7 +13,8 @@ final class Activity: Sendable {
         var effective: [EventID: Event] = [:]
         /// Original ids in log order.
         var order: [EventID] = []
-        /// `school`, `theme`, `organisation` → name → the position that last used it.
+        /// `school`, `school@CODE` (of one municipality), `theme`, `organisation` → name → the
+        /// position that last used it.
         var names: [String: [String: Position]] = [:]
 
         /// Effective events of `types`, newest first.
@@ -54,6 +55,8 @@ final class Activity: Sendable {
             switch event.fact {
             case .visit(let visit):
                 note("school", visit.school)
+                // Per municipality too, so that the form offers the schools of the one chosen.
+                if case .municipality(let municipality) = visit.origin { note("school@" + municipality.code, visit.school) }
                 note("theme", visit.theme)
                 note("organisation", visit.origin.organisation)
             case .training(let training): note("organisation", training.origin.organisation)

@@ -102,6 +102,33 @@ enum Layout {
         table.report th,table.report td{padding:.4rem .45rem}
         table.report thead th{white-space:normal;vertical-align:bottom;hyphens:auto}
         table.report tbody th,table.report thead tr:first-child th:first-child{position:sticky;left:0;background:#fff}
+        /* The error summary: each problem links to its field. */
+        #error-summary ul,[id^=error-summary] ul{margin:.35rem 0 0;padding-left:1.25rem}
+        [id^=error-summary] a{color:#a4161a}
+        [id^=error-summary]:focus{outline:3px solid #1d3f5e;outline-offset:2px}
+        .offer{margin:.5rem 0 0}
+        .fate{white-space:nowrap}
+        tr.superseded td{color:#555}
+        td .actions{margin-top:.25rem}
+        .print-only{display:none}
+        /* Paper: A4 landscape, the table alone with every column; heads repeat on each page. */
+        @media print{
+        @page{size:A4 landscape;margin:10mm}
+        body{background:#fff;font-size:9pt}
+        header,form,nav,.links,details,td.actions,th.actions,.no-print,svg{display:none!important}
+        main{max-width:none;padding:0}
+        h1{font-size:13pt;margin:0 0 .25rem}
+        h2{font-size:11pt;margin:0 0 .25rem}
+        section,form.card{box-shadow:none;padding:0;margin:0;border-radius:0}
+        .scroll{overflow:visible}
+        table.report{font-size:8pt;width:100%}
+        table.report th,table.report td{padding:.1rem .2rem}
+        table.report thead th{hyphens:auto}
+        table.report tbody th,table.report thead tr:first-child th:first-child{position:static}
+        thead{display:table-header-group}
+        tr{break-inside:avoid}
+        .print-only{display:block;margin-top:.5rem;font-size:8pt;color:#333}
+        }
         /* Tablets: a little less padding. */
         @media (max-width:60rem){
         main{padding:.75rem}
