@@ -258,4 +258,36 @@ import Testing
             }
         }
     }
+
+    @Test func listsThatStopSaySoAndLinkToTheRest() async throws {
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            let today = Day.today().description
+            let visits = try (1...130).map { n in
+                try Event.decode(json: #"{"type":"navet.visit","occurred":"\#(today)","municipality":"1490","pupils":\#(n),"teachers":1}"#, today: .today())
+            }
+            let grants = try (1...130).map { n in
+                try Event.decode(json: #"{"type":"grant.decision","occurred":"2013-05-01","grant":"TM-\#(n)","project":"P\#(n)","area":"tillvaxt","amount_sek":\#(n),"decision":"approved"}"#, today: .today())
+            }
+            _ = try fixture.store.append(visits + grants)
+
+            let reception = try await browser.get("/reception").text
+            #expect(reception.contains("Visar 1–100 av 130 registreringar i dag."))
+            let more = try #require(reception.range(of: #"<a href="([^"]*)" rel="next" id="more">Visa fler →</a>"#, options: .regularExpression).map { String(reception[$0]) })
+            let address = try #require(more.range(of: ##"/reception\?[^"#]*"##, options: .regularExpression).map { String(more[$0]).replacingOccurrences(of: "&amp;", with: "&") })
+            let rest = try await browser.get(address).text
+            #expect(rest.contains("Visar 101–130 av 130 registreringar i dag."))
+            // Newest first: the first page had visits 130…31, this one 30…1.
+            #expect(rest.contains("· 30 elever, 1 lärare") && rest.contains("· 1 elev") && !rest.contains("· 31 elever, 1 lärare") && !rest.contains(">Visa fler"))
+
+            let decisions = try await browser.get("/grants").text
+            #expect(decisions.contains("Visar 1–100 av 130 beslut."))
+            #expect(decisions.contains("<a href=\"/grants?page=2#decisions\" rel=\"next\">Äldre →</a>"))
+            let older = try await browser.get("/grants?page=2").text
+            #expect(older.contains("Visar 101–130 av 130 beslut.") && older.contains("<td>P1</td>") && !older.contains("<td>P31</td>"))
+
+            let log = try await browser.get("/log").text
+            #expect(log.contains("Visar 50 händelser, nr"))
+            #expect(log.contains("id=\"older\">Äldre →</a>"))
+        }
+    }
 }
