@@ -5,7 +5,8 @@ import Registry
 /// zeros left blank, totals last. With a comparison each column shows the period, the
 /// compared period and the change.
 enum ReportTable {
-    static func html(_ report: Report) -> HTML {
+    /// `only`: the one column shown (the compact comparison), with the row labels.
+    static func html(_ report: Report, only: Report.Column? = nil) -> HTML {
         let name = ReportName(rawValue: report.name)
         let heading = switch name {
         case .navet: "Kommun"
@@ -14,10 +15,11 @@ enum ReportTable {
         case .events, nil: "Typ"
         }
         let compare = report.compare
+        let shown = report.columns.indices.filter { only == nil || report.columns[$0].key == only?.key }
         var head: HTML
         if let compare {
-            let groups = report.columns.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(breakable(column.label))</th>" }
-            let sub = report.columns.map { _ -> HTML in
+            let groups = shown.map { report.columns[$0] }.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(breakable(column.label))</th>" }
+            let sub = shown.map { _ -> HTML in
                 "<th class=\"n\">\(report.period.label)</th><th class=\"n\">\(compare.period.label)</th><th class=\"n\">Förändring</th>"
             }
             head = "<tr><th rowspan=\"2\">\(heading)</th>\(groups.joined())</tr><tr>\(sub.joined())</tr>"
@@ -26,7 +28,7 @@ enum ReportTable {
             head = "<tr><th>\(heading)</th>\(labels.joined())</tr>"
         }
         let rows = report.rows.enumerated().map { r, row -> HTML in
-            let cells = report.columns.indices.map { c -> HTML in
+            let cells = shown.map { c -> HTML in
                 let key = report.columns[c].key
                 let value = row.cells[c]
                 guard let compare else { return "<td class=\"n\" data-column=\"\(key)\">\(number(value))</td>" }
