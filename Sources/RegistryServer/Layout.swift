@@ -121,8 +121,10 @@ enum Layout {
         h2{font-size:11pt;margin:0 0 .25rem}
         section,form.card{box-shadow:none;padding:0;margin:0;border-radius:0}
         .scroll{overflow:visible}
-        table.report{font-size:8pt;width:100%}
-        table.report th,table.report td{padding:.1rem .2rem}
+        table.report{font-size:7pt;width:100%}
+        table.report th,table.report td{padding:1px 2px}
+        /* A change wraps before its percentage: 22 columns of a comparison then fit the width. */
+        table.report td.n{white-space:normal}
         table.report thead th{hyphens:auto}
         table.report tbody th,table.report thead tr:first-child th:first-child{position:static}
         thead{display:table-header-group}

@@ -20,7 +20,7 @@ enum ReportTable {
         if let compare {
             let groups = shown.map { report.columns[$0] }.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(breakable(column.label))</th>" }
             let sub = shown.map { _ -> HTML in
-                "<th class=\"n\">\(report.period.label)</th><th class=\"n\">\(compare.period.label)</th><th class=\"n\">Förändring</th>"
+                "<th class=\"n\">\(report.period.label)</th><th class=\"n\">\(compare.period.label)</th><th class=\"n\">Föränd\u{AD}ring</th>"
             }
             head = "<tr><th rowspan=\"2\">\(heading)</th>\(groups.joined())</tr><tr>\(sub.joined())</tr>"
         } else {
