@@ -24,3 +24,62 @@ extension Store {
         }
     }
 }
+
+/// One event behind a report figure: the event as it counts (an original, or the correction
+/// whose replacement counts instead), and what it adds to the figure.
+public struct CountedEvent: Sendable {
+    /// The event at the record's position: the original, or the correction that replaced it.
+    public let recorded: RecordedEvent
+    /// The position of the original event.
+    public let original: Position
+    public let value: Int
+}
+
+/// The events behind one report figure (`Store.eventsBehind`).
+public struct DrillDown: Sendable {
+    public let asOfSeq: Position
+    /// What the figure holds without any event of the period.
+    public let base: Int
+    public let events: [CountedEvent]
+}
+
+extension Store {
+    /// The effective events of `period` (as of `asOf`) that make up the figure at `row` and
+    /// `column` of report `name`, in log order, with what each adds: each is tallied alone by
+    /// the report's own projection, so the values and `base` sum to the figure. `base` is what
+    /// the figure holds with no event of the period at all (the memberships in force, which the
+    /// events report counts by their intervals).
+    public func eventsBehind(_ name: ReportName, period: Period, row: String, column: String, asOf: AsOf = .latest) throws -> DrillDown {
+        switch name {
+        case .navet: try eventsBehind(NavetTable.self, period: period, row: row, column: column, asOf: asOf)
+        case .mc: try eventsBehind(OutcomeMatrix.self, period: period, row: row, column: column, asOf: asOf)
+        case .grants: try eventsBehind(GrantTable.self, period: period, row: row, column: column, asOf: asOf)
+        case .events: try eventsBehind(EventCounts.self, period: period, row: row, column: column, asOf: asOf)
+        }
+    }
+
+    private func eventsBehind<P: Projection>(_ projection: P.Type, period: Period, row: String, column: String, asOf: AsOf) throws -> DrillDown {
+        let position = try resolve(asOf)
+        return try log.read { txn in
+            let effective = EffectiveEvents(store: self, txn: txn, asOf: position)
+            let context = ProjectionContext(period: period, memberships: try effective.memberships()) { code in
+                try self.organisationName(code, in: txn)
+            }
+            var empty = try P(context: context)
+            try empty.finish()
+            let base = empty.value(row: row, column: column)
+            var found: [(CompactRecord, Int)] = []
+            try effective.forEach(from: period.first, through: period.last) { record in
+                var alone = try P(context: context)
+                alone.add(record)
+                try alone.finish()
+                let value = alone.value(row: row, column: column) - base
+                if value != 0 { found.append((record, value)) }
+            }
+            let events = try found.sorted { $0.0.position < $1.0.position }.compactMap { record, value in
+                try txn.event(at: record.position).map { CountedEvent(recorded: try RecordedEvent($0), original: record.original, value: value) }
+            }
+            return DrillDown(asOfSeq: position, base: base, events: events)
+        }
+    }
+}

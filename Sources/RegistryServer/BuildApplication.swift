@@ -28,6 +28,7 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
     CoachController(state: state).addRoutes(to: router)
     GrantsController(state: state).addRoutes(to: router)
     ReportsController(state: state).addRoutes(to: router)
+    DrillDownController(state: state).addRoutes(to: router)
     LogController(state: state).addRoutes(to: router)
     AdminController(state: state).addRoutes(to: router)
 

@@ -111,6 +111,9 @@ enum Layout {
         tr.superseded td{color:#555}
         td .actions{margin-top:.25rem}
         .print-only{display:none}
+        /* A figure opens the events behind it; it still reads as a number. */
+        a.figure{color:inherit;text-decoration:none;border-bottom:1px dotted #8a96a3}
+        a.figure:hover,a.figure:focus{color:#1d3f5e;border-bottom-style:solid}
         /* Paper: A4 landscape, the table alone with every column; heads repeat on each page. */
         @media print{
         @page{size:A4 landscape;margin:10mm}
@@ -129,6 +132,7 @@ enum Layout {
         table.report tbody th,table.report thead tr:first-child th:first-child{position:static}
         thead{display:table-header-group}
         tr{break-inside:avoid}
+        a.figure{border:0}
         .print-only{display:block;margin-top:.5rem;font-size:8pt;color:#333}
         }
         /* Tablets: a little less padding. */

@@ -31,11 +31,11 @@ enum ReportTable {
             let cells = shown.map { c -> HTML in
                 let key = report.columns[c].key
                 let value = row.cells[c]
-                guard let compare else { return "<td class=\"n\" data-column=\"\(key)\">\(number(value))</td>" }
+                guard let compare else { return "<td class=\"n\" data-column=\"\(key)\">\(figure(value, report, row: row.key, column: key))</td>" }
                 let previous = compare.rows[r].cells[c]
                 return """
-                    <td class="n" data-column="\(key)">\(number(value))</td>\
-                    <td class="n" data-column="\(key)" data-period="compare">\(number(previous))</td>\
+                    <td class="n" data-column="\(key)">\(figure(value, report, row: row.key, column: key))</td>\
+                    <td class="n" data-column="\(key)" data-period="compare">\(figure(previous, compare, row: row.key, column: key))</td>\
                     <td class="n">\(change(value, previous))</td>
                     """
             }
@@ -67,6 +67,12 @@ enum ReportTable {
             let previous = report.compare?.notes.first { $0.key == key }.map { " (\(report.compare!.period.label): \(days($0.value)))" } ?? ""
             return "<p class=\"muted\" id=\"training-days\">Kompetensutveckling lärare motsvarar \(days(value)) \(value == "1" ? "lärarutbildningsdag" : "lärarutbildningsdagar")\(previous).</p>"
         }.joined()
+    }
+
+    /// A figure that opens the events behind it (a zero, blank, has none).
+    private static func figure(_ value: Int, _ report: Report, row: String, column: String) -> HTML {
+        guard value != 0 else { return "" }
+        return "<a href=\"\(DrillDownController.address(report, row: row, column: column))\" class=\"figure\">\(number(value))</a>"
     }
 
     /// A count as printed: blank for zero, thin spaces between thousands.

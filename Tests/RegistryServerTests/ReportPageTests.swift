@@ -47,4 +47,84 @@ import Testing
             #expect(plain.contains("data-column=\"teachers\""))
         }
     }
+
+    /// The figures of `page` that link to their events: (address, figure).
+    static func figures(_ page: String) throws -> [(String, Int)] {
+        let regex = try NSRegularExpression(pattern: #"<a href="([^"]*)" class="figure">([^<]*)</a>"#)
+        return regex.matches(in: page, range: NSRange(page.startIndex..., in: page)).map { match in
+            let address = String(page[Range(match.range(at: 1), in: page)!]).replacingOccurrences(of: "&amp;", with: "&")
+            let text = String(page[Range(match.range(at: 2), in: page)!])
+            let value = Int(text.filter(\.isNumber))! * (text.hasPrefix("−") ? -1 : 1)
+            return (address, value)
+        }
+    }
+
+    @Test func aFigureOpensTheEventsBehindItAndTheyAddUpToIt() async throws {
+        try await Fixture.signedIn(as: .analyst) { browser, fixture in
+            let events = try fixture.store.append([
+                Sample.visit(), Sample.visit(pupils: 10), Sample.visit(pupils: 5), Sample.visit(municipality: "Mark", pupils: 1200),
+                #"{"type":"navet.training","occurred":"2013-10-01","municipality":"1490","participants":30,"days":"1.5"}"#,
+                #"{"type":"navet.visit","occurred":"2012-10-01","municipality":"1490","pupils":7,"teachers":1}"#,
+            ].map { try Event.decode(json: $0, today: .today()) })
+            let (corrected, undone) = (events[1].event, events[2].event)
+            let amendments = try fixture.store.append([
+                try Event.decode(json: #"{"type":"correction","occurred":"2013-09-13","target":"\#(corrected.event.id!)","reason":"fel","replacement":\#(Sample.visit(pupils: 12))}"#, today: .today()),
+                try Event.decode(json: #"{"type":"retraction","occurred":"2013-09-13","target":"\#(undone.event.id!)","reason":"dubblett"}"#, today: .today()),
+            ])
+            let page = try await browser.get("/reports?name=navet&period=2013&compare_year=on").text
+            let figures = try Self.figures(page)
+            #expect(figures.count >= 8)
+            for (address, value) in figures {
+                let behind = try await browser.get(address)
+                #expect(behind.status == .ok, "\(address)")
+                let values = try NSRegularExpression(pattern: #"data-value="(-?[0-9]+)""#)
+                    .matches(in: behind.text, range: NSRange(behind.text.startIndex..., in: behind.text))
+                    .map { Int(behind.text[Range($0.range(at: 1), in: behind.text)!])! }
+                #expect(values.reduce(0, +) == value, "\(address)")
+                #expect(behind.text.contains("<strong id=\"figure\">"))
+            }
+            // Borås's pupils in 2013: 24, and 12 by the correction (its original 10 does not count, nor the undone 5).
+            let boras = try #require(figures.first { $0.0.contains("row=1490") && $0.0.contains("column=pupils") && $0.0.contains("period=2013&") })
+            #expect(boras.1 == 36)
+            let list = try await browser.get(boras.0).text
+            let c = amendments[0].event.seq
+            #expect(list.contains("<a href=\"/log?before=\(events[0].event.seq + 1)#e-\(events[0].event.seq)\">\(events[0].event.seq)</a>"))
+            #expect(list.contains("<a href=\"/log?before=\(c + 1)#e-\(c)\">\(c)</a>"))
+            #expect(list.contains("rättar <a href=\"/log?before=\(corrected.seq + 1)#e-\(corrected.seq)\">händelse \(corrected.seq)</a>"))
+            #expect(!list.contains("data-seq=\"\(undone.seq)\""))
+            #expect(list.contains("id=\"events-sum\">36</td>"))
+            // As of the position before the correction, the original counts.
+            let before = try await browser.get("/reports/navet/events?period=2013&row=1490&column=pupils&as_of_seq=\(c - 1)").text
+            #expect(before.contains("id=\"events-sum\">39</td>"))
+            // The comparison's figures open the year before.
+            #expect(figures.contains { $0.0.contains("period=2012&") && $0.1 == 7 })
+            // A name no report has is not found; a period that cannot be read is refused.
+            #expect(try await browser.get("/reports/nope/events?period=2013&row=1490&column=pupils").status == .notFound)
+            #expect(try await browser.get("/reports/navet/events?period=2013-H7&row=1490&column=pupils").status == .badRequest)
+        }
+    }
+
+    @Test func everyReportsFiguresAddUpToTheirEvents() async throws {
+        try await Fixture.signedIn(as: .analyst) { browser, fixture in
+            _ = try fixture.store.append([
+                Sample.mcCase("MC-1"), Sample.mcCase("MC-2"),
+                #"{"type":"mc.outcome","occurred":"2013-04-01","case":"MC-1","municipality":"1490","outcome":"studies"}"#,
+                #"{"type":"grant.decision","occurred":"2013-05-01","grant":"TM-1","project":"P","area":"tillvaxt","amount_sek":250000,"decision":"approved"}"#,
+                #"{"type":"grant.decision","occurred":"2013-06-01","grant":"TM-2","project":"Q","area":"tillvaxt","amount_sek":1000,"decision":"rejected"}"#,
+                Sample.visit(),
+            ].map { try Event.decode(json: $0, today: .today()) })
+            for name in ["mc", "grants", "events"] {
+                let page = try await browser.get("/reports?name=\(name)&period=2013").text
+                let figures = try Self.figures(page)
+                #expect(!figures.isEmpty, "\(name)")
+                for (address, value) in figures {
+                    let behind = try await browser.get(address).text
+                    let values = try NSRegularExpression(pattern: #"data-value="(-?[0-9]+)""#)
+                        .matches(in: behind, range: NSRange(behind.startIndex..., in: behind))
+                        .map { Int(behind[Range($0.range(at: 1), in: behind)!])! }
+                    #expect(values.reduce(0, +) == value, "\(address)")
+                }
+            }
+        }
+    }
 }

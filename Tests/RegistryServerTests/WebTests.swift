@@ -499,7 +499,9 @@ import Testing
                 try await browser.signIn("analyst", fixture.passwords[.analyst]!)
                 let page = try await browser.get("/reports?name=navet&period=2013&compare_year=on")
                 #expect(page.status == .ok)
-                #expect(page.text.contains("<tr data-key=\"1490\"><th scope=\"row\">Borås</th><td class=\"n\" data-column=\"pupils\">24</td>"))
+                // Each figure opens the events behind it (ReportPageTests).
+                #expect(page.text.contains("<tr data-key=\"1490\"><th scope=\"row\">Borås</th><td class=\"n\" data-column=\"pupils\"><a href=\"/reports/navet/events?period=2013&amp;row=1490&amp;column=pupils&amp;as_of_seq="))
+                #expect(page.text.contains("class=\"figure\">24</a></td>"))
                 #expect(page.text.contains("1\u{202F}200"))
                 #expect(page.text.contains("<tr data-key=\"total\" class=\"total\">"))
                 #expect(page.text.contains("<svg"))

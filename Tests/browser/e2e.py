@@ -203,12 +203,20 @@ class Run:
             By.CSS_SELECTOR, f'#report-table tr[data-key="{a.municipality_code}"] td[data-column="pupils"]')
         row = cell.find_element(By.XPATH, "..")
         check(a.municipality in row.text, f"the row is {a.municipality}'s: {row.text!r}")
-        pupils = int("".join(ch for ch in cell.text if ch.isdigit()) or "0")
+        cell_text = cell.text
+        pupils = int("".join(ch for ch in cell_text if ch.isdigit()) or "0")
         if a.exact:
             check(pupils == a.pupils, f"the {a.municipality} row shows {a.pupils} pupils, found {pupils}")
         else:
             check(pupils >= a.pupils, f"the {a.municipality} row shows at least {a.pupils} pupils, found {pupils}")
         check(len(self.driver.find_elements(By.CSS_SELECTOR, "#chart svg")) == 1, "the report has a chart")
+        # The figure opens the events behind it, which add up to it.
+        cell.find_element(By.CSS_SELECTOR, "a.figure").click()
+        total = self.wait.until(EC.presence_of_element_located((By.ID, "events-sum")))
+        self.screenshot("events-behind")
+        check(total.text == cell_text, f"the events behind the figure add up to it: {total.text!r} = {cell_text!r}")
+        self.driver.back()
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-table")))
         # Landscape shows every column; upright only the table scrolls, never the page.
         self.viewport(1024, 768)
         self.driver.get(self.driver.current_url)
