@@ -9,7 +9,7 @@ final class Activity: Sendable {
     /// The fold's state; cheap to copy (its collections are copied on write).
     struct State: Sendable {
         var position: Position = 0
-        /// Effective MC and grant events by their original's id.
+        /// Effective MC, grant and membership events by their original's id.
         var effective: [EventID: Event] = [:]
         /// Original ids in log order.
         var order: [EventID] = []
@@ -31,7 +31,7 @@ final class Activity: Sendable {
             position = recorded.seq
             let event = recorded.event
             switch event.fact {
-            case .mcCase, .outcome, .grant:
+            case .mcCase, .outcome, .grant, .membership:
                 guard let id = event.id else { return }
                 effective[id] = event
                 order.append(id)

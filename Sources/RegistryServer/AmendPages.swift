@@ -3,8 +3,9 @@ import Hummingbird
 import Registry
 
 /// Undo (a retraction with a reason) and fix (a correction, its form filled with the event as
-/// it counts now) for the events of one work page, as reception has them: `/coach/fix`,
-/// `/coach/undo`, and the same under `/grants`.
+/// it counts now) for the events of one work page, as reception has them: `/coach/fix` shows
+/// both forms, posting to `/coach/fix` and `/coach/undo`; the same under `/grants` and
+/// `/admin/memberships`.
 struct AmendPages: Sendable {
     let state: ServerState
     /// The work page: where the routes live and where they return to.
@@ -24,22 +25,12 @@ struct AmendPages: Sendable {
         router.post("\(base)/undo", use: undo)
     }
 
-    /// The link and the undo form for one listed event (its original's id); `label` names it
-    /// ("ärendet", "utfallet").
+    /// The link for one listed event (its original's id) to the page that fixes or undoes it;
+    /// `label` names it ("ärendet", "utfallet"). One short link: a list of a hundred stays small.
     static func actions(base: String, id: EventID?, label: String? = nil, csrf: String?) -> HTML {
         guard let id else { return "" }
-        let what = label.map { " " + $0 } ?? ""
-        return """
-            <a href="\(link("\(base)/fix", [("id", id.description)]))" class="fix">Rätta\(what)</a>
-            <details class="undo"><summary>Ångra\(what) …</summary>
-            <form method="post" action="\(base)/undo">
-            <input type="hidden" name="csrf" value="\(csrf ?? "")">
-            <input type="hidden" name="target" value="\(id.description)">
-            \(FormIdentity.hidden([:]))
-            <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
-            <button type="submit" class="secondary">Ångra</button>
-            </form></details>
-            """
+        let what: HTML = label.map { " <span class=\"what\">\($0)</span>" } ?? ""
+        return "<a href=\"\(link("\(base)/fix", [("id", id.description)]))\" class=\"fix\">Rätta/ångra\(what)</a>"
     }
 
     /// A link to fix the event a refusal names (the live outcome or decision already there),
@@ -163,6 +154,16 @@ struct AmendPages: Sendable {
             <div class="fields">\(problem.inputs(fields, values: values))</div>
             \(reason.html(value: values["reason"], error: problem.fieldErrors["reason"]))
             <button type="submit">Spara rättelse</button> <a href="\(base)">Avbryt</a>
+            </form>
+            <form method="post" action="\(base)/undo" class="card" id="undo">
+            <h2>Ångra</h2>
+            <p>Ska händelsen inte räknas alls? Den finns kvar i loggen men räknas inte i rapporterna.</p>
+            <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            <input type="hidden" name="target" value="\(target.event.id?.description ?? "")">
+            \(FormIdentity.hidden([:]))
+            <div class="field"><label for="undo-reason">Orsak till ångringen</label>
+            <input id="undo-reason" name="reason" required maxlength="200"></div>
+            <button type="submit" class="danger">Ångra</button>
             </form>
             """
         return Page(status: status, Layout.page("Rätta: \(target.event.type.label)", user: user, csrf: context.csrf, content))

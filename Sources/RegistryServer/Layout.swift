@@ -41,7 +41,7 @@ enum Layout {
         if role == .coach || role == .admin { items.append(("/coach", "Medarbetarcentrum")) }
         if role == .grants || role == .admin { items.append(("/grants", "Tillväxtmedel")) }
         if role.mayRead { items += [("/reports", "Rapporter"), ("/log", "Händelselogg")] }
-        if role == .admin { items.append(("/admin/users", "Användare")) }
+        if role == .admin { items += [("/admin/users", "Användare"), ("/admin/memberships", "Medlemskap")] }
         return items
     }
 

@@ -83,4 +83,63 @@ import Testing
             }
         }
     }
+
+    @Test func adminAddsEndsCorrectsAndUndoesAMembership() async throws {
+        try await Fixture.signedIn(as: .admin) { browser, fixture in
+            func members(_ unit: Registry.Unit, on day: String) throws -> Set<String> {
+                let day = try #require(Day(iso: day))
+                return Set(try fixture.store.memberships().filter { $0.unit == unit && $0.overlaps(day, day) }.map(\.municipality.code))
+            }
+            let page = try await browser.get("/admin/memberships").text
+            #expect(page.contains("<a href=\"/admin/memberships\">Medlemskap</a>"))
+            #expect(page.contains("<td>Medarbetarcentrum</td><td>Borås</td>"))
+            #expect(try !members(.mc, on: "2013-03-01").contains("1383"))
+
+            // Varberg joins MC from 2013.
+            let added = try await browser.post("/admin/memberships", [
+                ("municipality", "Varberg"), ("unit", "mc"), ("role", "member"), ("from", "2013-01-01"), ("occurred", "2012-12-01"),
+            ])
+            #expect(added.status == .seeOther, "\(added.text)")
+            #expect(try await browser.get(try #require(added.headers[.location])).text.contains("<strong>Sparat:</strong> Varberg · Medarbetarcentrum · medlem · från 2013-01-01"))
+            #expect(try members(.mc, on: "2013-03-01").contains("1383"))
+            let id = try #require(try fixture.store.events(after: 0).last?.event.id)
+
+            // Ended on 2013-06-30: a member until then, not after.
+            let ended = try await browser.post("/admin/memberships/end", [("target", id.description), ("to", "2013-06-30")])
+            #expect(ended.status == .seeOther, "\(ended.text)")
+            #expect(try members(.mc, on: "2013-06-30").contains("1383"))
+            #expect(try !members(.mc, on: "2013-07-01").contains("1383"))
+            #expect(try await browser.get("/admin/memberships").text.contains("<td class=\"d\">2013-01-01</td><td class=\"d\">2013-06-30</td>"))
+            let noDay = try await browser.post("/admin/memberships/end", [("target", id.description), ("to", "")])
+            #expect(noDay.status == .badRequest)
+            #expect(noDay.text.contains("ange sista dagen"))
+            #expect(try !members(.mc, on: "2013-07-01").contains("1383"), "still ended")
+
+            // Corrected: the form holds the membership as it counts now.
+            let form = try await browser.get("/admin/memberships/fix?id=\(id)").text
+            #expect(form.contains("value=\"Varberg\"") && form.contains("value=\"2013-06-30\""))
+            let fixed = try await browser.post("/admin/memberships/fix", [
+                ("target", id.description), ("municipality", "1383"), ("unit", "mc"), ("role", "adjunct"), ("from", "2013-02-01"),
+                ("to", "2013-12-31"), ("occurred", "2012-12-01"), ("reason", "fel datum"),
+            ])
+            #expect(fixed.status == .seeOther, "\(fixed.text)")
+            #expect(try !members(.mc, on: "2013-01-15").contains("1383"))
+            #expect(try members(.mc, on: "2013-09-01").contains("1383"))
+
+            // Undone, it never was.
+            let undone = try await browser.post("/admin/memberships/undo", [("target", id.description), ("reason", "beslutet upphävt")])
+            #expect(undone.status == .seeOther)
+            #expect(try !members(.mc, on: "2013-09-01").contains("1383"))
+        }
+    }
+
+    @Test func onlyTheAdminManagesMemberships() async throws {
+        try await Fixture.signedIn(as: .analyst) { browser, fixture in
+            #expect(try await browser.get("/admin/memberships").status == .forbidden)
+            let head = try fixture.store.head()
+            let posted = try await browser.post("/admin/memberships", [("municipality", "Varberg"), ("unit", "mc"), ("role", "member"), ("from", "2013-01-01"), ("occurred", "2012-12-01")])
+            #expect(posted.status == .forbidden)
+            #expect(try fixture.store.head() == head)
+        }
+    }
 }

@@ -91,6 +91,8 @@ import Testing
             let fixForm = try await browser.get("/coach/fix?id=\(outcomeID)").text
             #expect(fixForm.contains("value=\"MC-F-1\""))
             #expect(fixForm.contains("<option value=\"studies\" selected>"))
+            // The same page undoes it.
+            #expect(fixForm.contains("<form method=\"post\" action=\"/coach/undo\" class=\"card\" id=\"undo\">"))
             let fixed = try await browser.post("/coach/fix", [
                 ("target", outcomeID.description), ("case", "MC-F-1"), ("outcome", "own-business"), ("occurred", today), ("reason", "fel utfall"),
             ])
