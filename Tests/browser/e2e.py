@@ -261,6 +261,7 @@ class Run:
         print(f"pdf {path}")
         if not shutil.which("pdftotext"):
             print("  (pdftotext missing: install poppler-utils to check the PDF's text)")
+            self.compact_view(year)
             return
         first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
                                capture_output=True, text=True, check=True).stdout
@@ -270,6 +271,18 @@ class Run:
         check("".join(last_total.split()) in squeezed, f"page 1 of the PDF has the last column's total {last_total!r}")
         check("loggens hash" in first and "Logga ut" not in first and "Visa rapport" not in first,
               "page 1 has the footer with the log's hash, and neither navigation nor form")
+        self.compact_view(year)
+
+    def compact_view(self, year):
+        """The compact comparison (one measure at a time) fits a 1366 px laptop screen."""
+        self.driver.get(f"{self.base}/reports?name=navet&period={year}&compare_year=on&view=compact")
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-table")))
+        self.viewport(1366, 768)
+        self.driver.get(self.driver.current_url)
+        self.screenshot("navet-compact-1366")
+        overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-table th, #report-table td", ".scroll")
+        check(not overflow, f"the compact comparison fits 1366 px: {'; '.join(overflow) or 'nothing sticks out'}")
+        self.viewport(1024, 1366)
 
     def quick_choice(self, year):
         """A quick choice keeps what the form says besides the period, even if not yet sent."""
