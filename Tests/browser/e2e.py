@@ -182,6 +182,15 @@ class Run:
               f"the confirmation shows what was saved ({expected}): {text!r}")
         today_rows = self.driver.find_elements(By.CSS_SELECTOR, "#today tbody tr")
         check(any(expected in row.text for row in today_rows), "the visit is among today's entries")
+        # After saving the focus is back in Kommun; Enter on the empty form is not stopped by the
+        # browser's own checks (novalidate): the server's summary of every problem takes the focus.
+        check(self.active_id() == "f-municipality", f"after saving the focus is in Kommun (found {self.active_id()!r})")
+        ActionChains(self.driver).send_keys(Keys.ENTER).perform()
+        self.wait.until(EC.presence_of_element_located((By.ID, "error-summary")))
+        self.screenshot("error-summary")
+        links = [a.get_attribute("href").split("#")[-1] for a in self.driver.find_elements(By.CSS_SELECTOR, "#error-summary a")]
+        check(self.active_id() == "error-summary" and "f-pupils" in links and "f-teachers" in links,
+              f"the error summary has the focus and links to each wrong field: {links}")
         self.check_fits("todays-entries", "#today a, #today summary, #today input, #today button")
         self.sign_out()
 
