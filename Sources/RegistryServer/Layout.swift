@@ -118,7 +118,9 @@ enum Layout {
         @media print{
         @page{size:A4 landscape;margin:10mm}
         body{background:#fff;font-size:9pt}
-        header,form,nav,.links,details,td.actions,th.actions,.no-print,svg{display:none!important}
+        header,form,nav,.links,details,td.actions,th.actions,.no-print{display:none!important}
+        #chart{break-inside:avoid}
+        #chart svg{max-width:100%;height:auto}
         main{max-width:none;padding:0}
         h1{font-size:13pt;margin:0 0 .25rem}
         h2{font-size:11pt;margin:0 0 .25rem}
