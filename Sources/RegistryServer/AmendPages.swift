@@ -169,8 +169,3 @@ struct AmendPages: Sendable {
         return Page(status: status, Layout.page("Rätta: \(target.event.type.label)", user: user, csrf: context.csrf, content))
     }
 }
-
-/// A form refused by the page itself before the decoder saw it (an unknown case id).
-struct FormRefusal: Error {
-    let problem: FormProblem
-}
