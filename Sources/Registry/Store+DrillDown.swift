@@ -68,13 +68,29 @@ extension Store {
             var empty = try P(context: context)
             try empty.finish()
             let base = empty.value(row: row, column: column)
+            var records: [CompactRecord] = []
+            try effective.forEach(from: period.first, through: period.last) { records.append($0) }
+            func tally(_ group: some Sequence<CompactRecord>) throws -> Int {
+                var projection = try P(context: context)
+                for record in group { projection.add(record) }
+                try projection.finish()
+                return projection.value(row: row, column: column) - base
+            }
+            // A tally costs a whole table, so records are tallied in groups first: by type and
+            // origin (a figure of one municipality and column draws on few), and a group that adds
+            // nothing is skipped whole (every report counts non-negative numbers, so no record in
+            // it adds anything). Then each content in a group that adds is tallied once: records
+            // alike but for where they lie in the log add the same.
+            let groups = Dictionary(grouping: records) { GroupKey(type: $0.type, origin: $0.origin) }
             var found: [(CompactRecord, Int)] = []
-            try effective.forEach(from: period.first, through: period.last) { record in
-                var alone = try P(context: context)
-                alone.add(record)
-                try alone.finish()
-                let value = alone.value(row: row, column: column) - base
-                if value != 0 { found.append((record, value)) }
+            for group in groups.values where try tally(group) != 0 {
+                var added: [ContentKey: Int] = [:]
+                for record in group {
+                    let key = ContentKey(record)
+                    let value = try added[key] ?? tally([record])
+                    added[key] = value
+                    if value != 0 { found.append((record, value)) }
+                }
             }
             let events = try found.sorted { $0.0.position < $1.0.position }.compactMap { record, value in
                 try txn.event(at: record.position).map { CountedEvent(recorded: try RecordedEvent($0), original: record.original, value: value) }
@@ -82,4 +98,22 @@ extension Store {
             return DrillDown(asOfSeq: position, base: base, events: events)
         }
     }
+}
+
+/// What a projection reads of a record: all of it but where it lies in the log.
+private struct ContentKey: Hashable {
+    let type: EventType
+    let flags: UInt8
+    let origin: UInt64
+    let a: UInt32, b: UInt32, c: UInt32
+
+    init(_ record: CompactRecord) {
+        (type, flags, origin, a, b, c) = (record.type, record.flags, record.origin, record.a, record.b, record.c)
+    }
+}
+
+/// Records of one type from one origin, tallied together before one by one.
+private struct GroupKey: Hashable {
+    let type: EventType
+    let origin: UInt64
 }
