@@ -9,11 +9,12 @@ final class Activity: Sendable {
     /// The fold's state; cheap to copy (its collections are copied on write).
     struct State: Sendable {
         var position: Position = 0
-        /// Effective MC and grant events by their original's id.
+        /// Effective MC, grant and membership events by their original's id.
         var effective: [EventID: Event] = [:]
         /// Original ids in log order.
         var order: [EventID] = []
-        /// `school`, `theme`, `organisation` → name → the position that last used it.
+        /// `school`, `school@CODE` (of one municipality), `theme`, `organisation` → name → the
+        /// position that last used it.
         var names: [String: [String: Position]] = [:]
 
         /// Effective events of `types`, newest first.
@@ -30,7 +31,7 @@ final class Activity: Sendable {
             position = recorded.seq
             let event = recorded.event
             switch event.fact {
-            case .mcCase, .outcome, .grant:
+            case .mcCase, .outcome, .grant, .membership:
                 guard let id = event.id else { return }
                 effective[id] = event
                 order.append(id)
@@ -54,6 +55,8 @@ final class Activity: Sendable {
             switch event.fact {
             case .visit(let visit):
                 note("school", visit.school)
+                // Per municipality too, so that the form offers the schools of the one chosen.
+                if case .municipality(let municipality) = visit.origin { note("school@" + municipality.code, visit.school) }
                 note("theme", visit.theme)
                 note("organisation", visit.origin.organisation)
             case .training(let training): note("organisation", training.origin.organisation)

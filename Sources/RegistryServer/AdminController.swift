@@ -12,6 +12,8 @@ struct AdminController {
         router.post("/admin/users", use: add)
         router.get("/admin/users/remove", use: confirmRemoval)
         router.post("/admin/users/remove", use: remove)
+        router.post("/admin/users/role", use: changeRole)
+        router.post("/admin/users/password", use: resetPassword)
     }
 
     private static func allowed(_ role: UserRole) -> Bool { role == .admin }
@@ -24,7 +26,17 @@ struct AdminController {
             defer { session?.issued = nil; session?.removal = nil }
             return (session?.issued, session?.removal)
         }
-        if let issued, issued.expires < Date() {
+        if let issued, issued.token.isEmpty, issued.expires < Date() {
+            top = "<div class=\"notice\" role=\"status\" id=\"issued\">Lösenordet för \(issued.name) visades inte i tid och är glömt. Ge ett nytt lösenord igen.</div>"
+        } else if let issued, issued.token.isEmpty {
+            top = """
+                <div class="notice" role="status" id="issued"><p><strong>\(issued.name) har fått ett nytt lösenord.</strong> Lämna över det nu; det visas bara en gång.
+                Hens inloggningar i webbläsare har avslutats; hens token för API:t gäller som förut.</p>
+                <p>Lösenord: <code>\(issued.password)</code></p></div>
+                """
+        } else if case .roleChanged(let name) = removal, let account = try Users.list(store: state.store).first(where: { $0.name == name }) {
+            top = "<div class=\"notice\" role=\"status\" id=\"role-changed\">\(account.name) har nu rollen \(account.role.label).</div>"
+        } else if let issued, issued.expires < Date() {
             top = "<div class=\"notice\" role=\"status\" id=\"issued\">Lösenordet och token för \(issued.name) visades inte i tid och är glömda. Ta bort användaren och skapa den igen för att få nya.</div>"
         } else if let issued {
             // The store keeps only their hashes.
@@ -115,6 +127,51 @@ struct AdminController {
     }
 
     private static let notYourself = "Du kan inte ta bort dig själv."
+    private static let notYourOwn = "Du kan inte ändra din egen roll eller ditt eget lösenord här; be en annan administratör."
+
+    @Sendable func changeRole(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        let name = Users.normalized(form.text("name") ?? "")
+        guard let role = form.text("role").flatMap(UserRole.init(rawValue:)) else {
+            return try page(user: user, context: context, top: FormProblem(message: "Välj en roll.").html, status: .badRequest).response(from: request, context: context)
+        }
+        // An admin who made themselves an analyst could not come back.
+        guard name != user.name else {
+            return try page(user: user, context: context, top: FormProblem(message: Self.notYourOwn).html, status: .badRequest).response(from: request, context: context)
+        }
+        let store = state.store
+        guard try await Blocking.run({ try Users.setRole(store: store, name: name, role: role) }) else {
+            context.sessions.withLockedSession { $0?.removal = .missing(name) }
+            return .redirect(to: "/admin/users")
+        }
+        context.logger.notice("user role changed", metadata: ["user.name": "\(name)", "user.role": "\(role.rawValue)", "by": "\(user.name)"])
+        context.sessions.withLockedSession { $0?.removal = .roleChanged(name) }
+        return .redirect(to: "/admin/users")
+    }
+
+    @Sendable func resetPassword(request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser(request, Self.allowed)
+        let form = try await FormData.body(of: request)
+        try context.requireCSRF(form)
+        let name = Users.normalized(form.text("name") ?? "")
+        guard name != user.name else {
+            return try page(user: user, context: context, top: FormProblem(message: Self.notYourOwn).html, status: .badRequest).response(from: request, context: context)
+        }
+        let store = state.store
+        guard let password = try await Blocking.run({ try Users.resetPassword(store: store, name: name) }) else {
+            context.sessions.withLockedSession { $0?.removal = .missing(name) }
+            return .redirect(to: "/admin/users")
+        }
+        context.logger.notice("user password reset", metadata: ["user.name": "\(name)", "by": "\(user.name)"])
+        // Shown once by the page this redirects to, like a new user's credentials (no token: it is unchanged).
+        let issued = IssuedCredentials(
+            name: name, password: password, token: "",
+            expires: Date() + TimeInterval(state.configuration.issuedCredentialsLifetime.components.seconds))
+        context.sessions.withLockedSession { $0?.issued = issued }
+        return .redirect(to: "/admin/users")
+    }
 
     /// What `Users.add` refused, in Swedish (the CLI shows its English).
     static func swedish(_ error: InputError, name: String) -> String {
@@ -122,7 +179,7 @@ struct AdminController {
             return "Användaren ”\(name)” finns redan. Ta bort användaren först om hen ska få nya inloggningsuppgifter."
         }
         if error.message.hasPrefix("a user name is") {
-            return "Användarnamnet ”\(name)” går inte att använda. Ett användarnamn har 1–40 tecken: A–Z, a–z, 0–9, punkt, understreck eller bindestreck (inte å, ä, ö eller mellanslag)."
+            return "Användarnamnet ”\(name)” går inte att använda. Ett användarnamn har 1–40 tecken: bokstäver (också å, ä, ö och é), 0–9, punkt, understreck eller bindestreck (inte mellanslag)."
         }
         return SwedishMessage.text(error)
     }
@@ -135,7 +192,18 @@ struct AdminController {
                 <form method="get" action="/admin/users/remove" class="inline">
                 <input type="hidden" name="name" value="\(account.name)"><button type="submit" class="secondary">Ta bort …</button></form>
                 """
-            return "<tr><td>\(account.name)</td><td>\(account.role.label)</td><td>\(remove)</td></tr>"
+            let options = UserRole.allCases.map { role -> HTML in
+                "<option value=\"\(role.rawValue)\"\(role == account.role ? " selected" : "")>\(role.label)</option>"
+            }
+            let change: HTML = account.name == user.name ? "" : """
+                <form method="post" action="/admin/users/role" class="inline role">
+                <input type="hidden" name="csrf" value="\(csrf)"><input type="hidden" name="name" value="\(account.name)">
+                <select name="role" aria-label="Roll för \(account.name)">\(options.joined())</select><button type="submit" class="secondary">Byt roll</button></form>
+                <form method="post" action="/admin/users/password" class="inline password">
+                <input type="hidden" name="csrf" value="\(csrf)"><input type="hidden" name="name" value="\(account.name)">
+                <button type="submit" class="secondary">Nytt lösenord</button></form>
+                """
+            return "<tr data-user=\"\(account.name)\"><td>\(account.name)</td><td>\(account.role.label)</td><td>\(change)</td><td>\(remove)</td></tr>"
         }
         let roles = UserRole.allCases.map { role -> HTML in
             "<option value=\"\(role.rawValue)\"\(values["role"] == role.rawValue ? " selected" : "")>\(role.label)</option>"
@@ -145,11 +213,11 @@ struct AdminController {
             <form method="post" action="/admin/users" class="card" id="add-user"><h2>Ny användare</h2>
             <input type="hidden" name="csrf" value="\(csrf)">
             <div class="fields">
-            <div class="field"><label for="name">Användarnamn</label><input id="name" name="name" required maxlength="40" pattern="[A-Za-z0-9._\\-]+" autocapitalize="none" value="\(values["name"] ?? "")">
-            <div class="hint">1–40 tecken: A–Z, a–z, 0–9, punkt, understreck eller bindestreck.</div></div>
+            <div class="field"><label for="name">Användarnamn</label><input id="name" name="name" required maxlength="40" pattern="[A-Za-z0-9åäöÅÄÖéÉ._\\-]+" autocapitalize="none" value="\(values["name"] ?? "")">
+            <div class="hint">1–40 tecken: bokstäver (också å, ä, ö och é), 0–9, punkt, understreck eller bindestreck.</div></div>
             <div class="field"><label for="role">Roll</label><select id="role" name="role" required>\(roles.joined())</select></div>
             </div><button type="submit">Skapa</button></form>
-            <section><h2>Användare</h2><div class="scroll"><table><thead><tr><th>Namn</th><th>Roll</th><th></th></tr></thead>
+            <section><h2>Användare</h2><div class="scroll"><table><thead><tr><th>Namn</th><th>Roll</th><th>Ändra</th><th></th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div></section>
             """
         return Page(status: status, Layout.page("Användare", user: user, csrf: csrf, content))

@@ -16,6 +16,18 @@ extension AppRequestContext {
         return user
     }
 
+    /// `requireUser` for a posted `form` whose page can show it again: when the session has
+    /// ended, the sign-in leads back to that page with what was typed (`kept`), so that
+    /// nothing typed is lost. (The CSRF token is left out: the page gets a new one.)
+    func requireUser(_ request: Request, _ allowed: (UserRole) -> Bool, keeping form: FormData) throws -> User {
+        guard identity == nil else { return try requireUser(request, allowed) }
+        let values = form.fields.filter { $0.name != "csrf" && $0.name != "next" }.map { ($0.name, Optional($0.value)) }
+        let path = link(Self.page(of: request.uri.path), values)
+        // A URL of a few kilobytes is fine in every browser; more is a form nobody typed by hand.
+        guard path.utf8.count <= 4000 else { return try requireUser(request, allowed) }
+        throw PageError.signIn(returningTo: path, unsaved: true, kept: true)
+    }
+
     /// The menu page that `path` (where a form posts) belongs to: `/reception/undo` → `/reception`.
     static func page(of path: String) -> String {
         let pages = Layout.destinations(for: .admin).map(\.path).filter { path == $0 || path.hasPrefix($0 + "/") }

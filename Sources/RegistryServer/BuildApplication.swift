@@ -30,6 +30,8 @@ public func buildApplication(store: Store, configuration: ServerConfiguration = 
     GrantsController(state: state).addRoutes(to: router)
     ReportsController(state: state).addRoutes(to: router)
     TargetsPage(state: state).addRoutes(to: router)
+    DrillDownController(state: state).addRoutes(to: router)
+    MembershipController(state: state).addRoutes(to: router)
     LogController(state: state).addRoutes(to: router)
     AdminController(state: state).addRoutes(to: router)
 

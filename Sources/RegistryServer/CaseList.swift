@@ -1,15 +1,18 @@
+import EventLog
 import Foundation
 import Registry
 
 /// The MC cases as the coach page lists them: each case with its latest outcome.
 struct CaseList {
     struct Case {
+        /// The id of the case's original event (what a fix or undo targets).
+        let id: EventID?
         let caseID: String
         let municipality: Municipality
         let service: Service
         let gender: Gender?
         let opened: Day
-        var outcome: (outcome: Outcome, on: Day)?
+        var outcome: (outcome: Outcome, on: Day, id: EventID?)?
     }
 
     /// Newest first.
@@ -23,9 +26,9 @@ struct CaseList {
             switch event.fact {
             case .mcCase(let c):
                 if byID[c.caseID] == nil { order.append(c.caseID) }
-                byID[c.caseID] = Case(caseID: c.caseID, municipality: c.municipality, service: c.service, gender: c.gender, opened: event.occurred)
+                byID[c.caseID] = Case(id: event.id, caseID: c.caseID, municipality: c.municipality, service: c.service, gender: c.gender, opened: event.occurred)
             case .outcome(let o):
-                byID[o.caseID]?.outcome = (o.outcome, event.occurred)
+                byID[o.caseID]?.outcome = (o.outcome, event.occurred, event.id)
             default:
                 break
             }

@@ -11,6 +11,31 @@ struct CoachController {
         router.get("/coach", use: show)
         router.post("/coach/case", use: openCase)
         router.post("/coach/outcome", use: recordOutcome)
+        amend.addRoutes(to: router)
+    }
+
+    /// Fix and undo of cases and outcomes.
+    var amend: AmendPages {
+        let controller = self
+        return AmendPages(
+            state: state, base: "/coach", title: "Medarbetarcentrum", allowed: Self.allowed, types: [.mcCase, .mcOutcome],
+            fields: { type in try controller.caseFields(cases: CaseList(try await controller.state.recentActivity()), type == .mcCase ? .openCase : .outcome) },
+            complete: { type, form in
+                guard type == .mcOutcome else { return [] }
+                return try controller.resolveCase(&form, cases: CaseList(try await controller.state.recentActivity()))
+            })
+    }
+
+    /// Finds the case an outcome form names, puts its id as opened into the form and gives
+    /// the outcome's municipality (the case's: the coach need not repeat it).
+    private func resolveCase(_ form: inout FormData, cases: CaseList) throws -> JSONObject {
+        guard let typed = form.text("case") else { return [] }
+        // Typed on a tablet, the id may come in another case than it was opened with.
+        guard let found = cases.find(typed) ?? cases.find(ignoringCase: typed) else {
+            throw FormRefusal(problem: FormProblem(field: "case", "Det finns inget ärende ”\(typed)”. Välj ett öppet ärende bland förslagen."))
+        }
+        form.set("case", found.caseID)
+        return [("municipality", .string(found.municipality.code))]
     }
 
     private static func allowed(_ role: UserRole) -> Bool { role == .coach || role == .admin }
@@ -30,11 +55,15 @@ struct CoachController {
         let user = try context.requireUser(request, Self.allowed)
         let query = FormData(query: request)
         let listing = Listing(search: query.text("q"), page: query.text("page").flatMap { Int($0) } ?? 1)
-        var notice: HTML = ""
+        var notice: HTML = try amend.undoneNotice(query, user: user) ?? ""
+        var opened: CoachingCase?
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id), try state.mayAccess(saved.event, as: user) {
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
+            let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\">\(FormIdentity.heading(query)) \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description)</div>"
+            // A case just opened is the one whose outcome comes next, as a rule.
+            if case .mcCase(let c) = saved.event.fact { opened = c }
         }
-        return try await page(user: user, context: context, notice: notice, listing: listing).response(from: request, context: context)
+        return try await page(user: user, context: context, notice: notice, listing: listing, opened: opened).response(from: request, context: context)
     }
 
     @Sendable func openCase(request: Request, context: AppRequestContext) async throws -> Response {
@@ -54,22 +83,16 @@ struct CoachController {
         let type: EventType = which == .openCase ? .mcCase : .mcOutcome
         var extra: JSONObject = []
         do {
-            if which == .outcome, let typed = form.text("case") {
-                // Typed on a tablet, the id may come in another case than it was opened with.
-                guard let found = cases.find(typed) ?? cases.find(ignoringCase: typed) else {
-                    let problem = FormProblem(field: "case", "Det finns inget ärende ”\(typed)”. Välj ett öppet ärende bland förslagen.")
-                    return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
-                        .response(from: request, context: context)
-                }
-                form.set("case", found.caseID)
-                // The outcome counts for the case's municipality; the coach need not repeat it.
-                extra = [("municipality", .string(found.municipality.code))]
-            }
+            if which == .outcome { extra = try resolveCase(&form, cases: cases) }
             let event = try EventForm.event(type: type, fields: fields, form: form, extra: extra)
             let appended = try await state.append([event], as: user)
-            return .redirect(to: link("/coach", [("saved", appended[0].event.event.id?.description)]))
+            return .redirect(to: link("/coach", FormIdentity.confirmation(appended[0])))
+        } catch let refusal as FormRefusal {
+            return try await page(user: user, context: context, notice: "", problem: (which, refusal.problem, form.values), status: .badRequest)
+                .response(from: request, context: context)
         } catch let error as InputError {
-            let problem = FormProblem(EventForm.problems(type: type, fields: fields, form: form, extra: extra, orElse: error), fields: fields)
+            var problem = FormProblem(EventForm.problems(type: type, fields: fields, form: form, extra: extra, orElse: error), fields: fields)
+            problem.offer = try amend.offer(for: error)
             return try await page(user: user, context: context, notice: "", problem: (which, problem, form.values), status: .badRequest)
                 .response(from: request, context: context)
         } catch is PermissionDenied {
@@ -102,31 +125,34 @@ struct CoachController {
         }
     }
 
-    private func page(user: User, context: AppRequestContext, notice: HTML, listing: Listing = Listing(),
+    private func page(user: User, context: AppRequestContext, notice: HTML, listing: Listing = Listing(), opened: CoachingCase? = nil,
                       problem: (Form, FormProblem, [String: String])? = nil, status: HTTPResponse.Status = .ok) async throws -> Page {
         let cases = CaseList(try await state.recentActivity())
         let today = Day.today()
-        func form(_ which: Form, action: String, title: String, button: String, defaults: [String: String]) throws -> HTML {
+        func form(_ which: Form, action: String, title: String, button: String, defaults: [String: String], lead: HTML = "") throws -> HTML {
             let (formProblem, values): (FormProblem, [String: String]) =
                 problem.flatMap { $0.0 == which ? ($0.1, $0.2) : nil } ?? (FormProblem(), defaults)
             // Both forms have a case, a date and a note: the form's id keeps their inputs' ids apart.
             let id = String(action.dropFirst("/coach/".count))
+            let fields = try caseFields(cases: cases, which)
             return """
-                <form method="post" action="\(action)" class="card" id="\(id)">
-                <h2>\(title)</h2>\(formProblem.html)
+                <form method="post" action="\(action)" class="card" id="\(id)" novalidate>
+                <h2>\(title)</h2>\(lead)\(formProblem.summary(fields, scope: id))
                 <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
-                <div class="fields">\(formProblem.inputs(try caseFields(cases: cases, which), values: values, scope: id))</div>
+                \(FormIdentity.hidden(values))
+                <div class="fields">\(formProblem.inputs(fields, values: values, scope: id))</div>
                 <button type="submit">\(button)</button>
                 </form>
                 """
         }
-        let list = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : caseList(cases, listing)
+        let list = cases.cases.isEmpty ? "<p class=\"muted\">Inga ärenden än.</p>" : caseList(cases, listing, csrf: context.csrf)
         let content: HTML = """
             \(notice)
             \(try form(.openCase, action: "/coach/case", title: "Öppna ärende", button: "Spara ärende",
                        defaults: ["case": cases.suggestedID(year: today.year), "occurred": today.description, "service": Service.core.rawValue]))
             \(try form(.outcome, action: "/coach/outcome", title: "Registrera utfall", button: "Spara utfall",
-                       defaults: ["occurred": today.description]))
+                       defaults: ["occurred": today.description, "case": opened?.caseID ?? ""],
+                       lead: opened.map { "<p class=\"hint\" id=\"outcome-case\">Ifyllt med ärendet du just öppnade: \($0.caseID), \($0.municipality.name).</p>" } ?? ""))
             <p class="links"><a href="/coach/activity" id="activity-link">Registrera aktivitet (presentation, utbildning, dialogträff …)</a></p>
             <section id="cases"><h2>Ärenden</h2>\(list)</section>
             """
@@ -135,7 +161,7 @@ struct CoachController {
 
     /// A search box, a page of the cases it finds, and links to the pages before and after.
     /// Plain links and a GET form: no script needed. They lead back to `#cases`, not the top.
-    private func caseList(_ cases: CaseList, _ listing: Listing) -> HTML {
+    private func caseList(_ cases: CaseList, _ listing: Listing, csrf: String?) -> HTML {
         let found = listing.search.map(cases.matching) ?? cases.cases
         let pages = max(1, (found.count + Self.listed - 1) / Self.listed)
         // A page past the end (the list shrank, or a hand-typed address) shows the last one.
@@ -153,8 +179,13 @@ struct CoachController {
             """
         guard !found.isEmpty else { return "\(search)<p class=\"muted\" id=\"case-count\">Inga ärenden matchar ”\(listing.search ?? "")”.</p>" }
         let rows = shown.map { c -> HTML in
-            let outcome: HTML = c.outcome.map { "\($0.outcome.label) <span class=\"muted\">\($0.on.description)</span>" } ?? "<em>Öppet</em>"
-            return "<tr><td class=\"d\">\(c.caseID)</td><td>\(c.municipality.name)</td><td>\(c.service.label)</td><td>\(c.gender?.label ?? "")</td><td class=\"d\">\(c.opened.description)</td><td>\(outcome)</td></tr>"
+            let outcome: HTML = c.outcome.map {
+                "\($0.outcome.label) <span class=\"muted\">\($0.on.description)</span><div class=\"actions\">\(AmendPages.actions(base: "/coach", id: $0.id, label: "utfallet", csrf: csrf))</div>"
+            } ?? "<em>Öppet</em>"
+            return """
+                <tr data-id="\(c.id?.description ?? "")"><td class="d">\(c.caseID)</td><td>\(c.municipality.name)</td><td>\(c.service.label)</td><td>\(c.gender?.label ?? "")</td><td class="d">\(c.opened.description)</td><td>\(outcome)</td>
+                <td class="actions">\(AmendPages.actions(base: "/coach", id: c.id, label: "ärendet", csrf: csrf))</td></tr>
+                """
         }
         let range = shown.count == 1 ? "\(first + 1)" : "\(first + 1)–\(first + shown.count)"
         let open = found.count { $0.outcome == nil }
@@ -167,7 +198,7 @@ struct CoachController {
             """
         return """
             \(search)
-            <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th></tr></thead>
+            <div class="scroll"><table><thead><tr><th>Ärende</th><th>Kommun</th><th>Tjänst</th><th>Kön</th><th>Öppnat</th><th>Utfall</th><th>Ändra</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table></div>
             <p class="muted" id="case-count">\(searched)\(range) av \(found.count.counted("ärende", "ärenden")), \(open.counted("öppet", "öppna")).</p>
             \(paging)

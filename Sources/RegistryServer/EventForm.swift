@@ -13,9 +13,10 @@ enum EventForm {
         return object + extra
     }
 
-    /// Decodes and validates the event the form describes.
+    /// Decodes and validates the event the form describes, with the id the form was rendered
+    /// with (`FormIdentity`).
     static func event(type: EventType, fields: [FormField], form: FormData, extra: JSONObject = [], today: Day = .today()) throws(InputError) -> Event {
-        try Event.decode(.object(object(type: type, fields: fields, form: form, extra: extra)), today: today)
+        try Event.decode(.object(FormIdentity.member(form) + object(type: type, fields: fields, form: form, extra: extra)), today: today)
     }
 
     /// Every problem the decoder finds in the form, not only the first: the decoder stops at

@@ -38,23 +38,31 @@ struct FormField {
 
     /// The label, input, hint and error message. `scope` (the form's id) keeps the element ids
     /// of two forms on one page apart, so that a label focuses its own form's input.
-    func html(value: String?, error: String?, scope: String? = nil) -> HTML {
+    func html(value: String?, error: String?, scope: String? = nil, autofocus: Bool = false) -> HTML {
         let suffix = scope.map { "\($0)-\(name)" } ?? name
-        let id = "f-\(suffix)"
+        let id = inputID(scope: scope)
         let optional: HTML = required ? "" : " <span class=\"hint\">(frivilligt)</span>"
         let errorHTML: HTML = error.map { "<div class=\"error\" id=\"e-\(suffix)\">\($0)</div>" } ?? ""
-        let hintHTML: HTML = hint.map { "<div class=\"hint\">\($0)</div>" } ?? ""
+        let hintHTML: HTML = hint.map { "<div class=\"hint\" id=\"h-\(suffix)\">\($0)</div>" } ?? ""
+        // The message and the hint are read out with the input; a wrong one says it is.
+        let described = [error.map { _ in "e-\(suffix)" }, hint.map { _ in "h-\(suffix)" }].compactMap { $0 }
+        var attributes: HTML = described.isEmpty ? "" : " aria-describedby=\"\(described.joined(separator: " "))\""
+        if error != nil { attributes = "\(attributes) aria-invalid=\"true\"" }
+        if autofocus { attributes = "\(attributes) autofocus" }
         return """
             <div class="field\(error == nil ? "" : " invalid")">
             <label for="\(id)">\(label)\(optional)</label>
-            \(input(id: id, value: value ?? "", list: "l-\(suffix)"))
+            \(input(id: id, value: value ?? "", list: "l-\(suffix)", attributes: attributes))
             \(errorHTML)\(hintHTML)
             </div>
             """
     }
 
-    private func input(id: String, value: String, list: String) -> HTML {
-        let common: HTML = "id=\"\(id)\" name=\"\(name)\"\(required ? " required" : "")"
+    /// The input's element id (see `html`).
+    func inputID(scope: String?) -> String { "f-" + (scope.map { "\($0)-\(name)" } ?? name) }
+
+    private func input(id: String, value: String, list: String, attributes: HTML) -> HTML {
+        let common: HTML = "id=\"\(id)\" name=\"\(name)\"\(required ? " required" : "")\(attributes)"
         switch kind {
         case .count:
             return "<input \(common) type=\"number\" inputmode=\"numeric\" min=\"0\" max=\"\(Limits.maxCount)\" step=\"1\" value=\"\(value)\">"

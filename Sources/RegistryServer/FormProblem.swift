@@ -5,6 +5,8 @@ import Registry
 struct FormProblem {
     var fieldErrors: [String: String] = [:]
     var message: String?
+    /// What to do instead, after the message (a link to fix the event a refusal names).
+    var offer: HTML?
 
     init() {}
 
@@ -44,12 +46,33 @@ struct FormProblem {
     }
 
     var html: HTML {
-        message.map { "<p class=\"notice problem\" role=\"alert\">\($0)</p>" } ?? ""
+        guard let message else { return "" }
+        return "<div class=\"notice problem\" role=\"alert\" id=\"error-summary\"><p>\(message)</p>\(offer ?? "")</div>"
     }
+
+    /// The error summary at the top of a form of `fields`: the message and a link to each
+    /// wrong field (in the form's order), focused when the page opens, so that a keyboard
+    /// or screen reader user hears every problem at once and can jump to each field.
+    func summary(_ fields: [FormField], scope: String? = nil) -> HTML {
+        guard let message else { return "" }
+        let items = fields.compactMap { field -> HTML? in
+            guard let error = fieldErrors[field.name] else { return nil }
+            return "<li><a href=\"#\(field.inputID(scope: scope))\">\(field.label): \(error)</a></li>"
+        }
+        let list: HTML = items.isEmpty ? "" : "<ul>\(items)</ul>"
+        let id = scope.map { "error-summary-\($0)" } ?? "error-summary"
+        return "<div class=\"notice problem\" role=\"alert\" id=\"\(id)\" tabindex=\"-1\" autofocus><p>\(message)</p>\(list)\(offer ?? "")</div>"
+    }
+
+    /// Whether there is anything to show (the summary then takes the focus, not a field).
+    var isEmpty: Bool { message == nil && fieldErrors.isEmpty }
 
     /// The inputs of `fields`, filled with `values` and marked with their errors; `scope` as
     /// in `FormField.html`.
-    func inputs(_ fields: [FormField], values: [String: String], scope: String? = nil) -> HTML {
-        fields.map { $0.html(value: values[$0.name], error: fieldErrors[$0.name], scope: scope) }.joined()
+    /// `focus` (a field's name) gets the focus when the page opens, unless there is a problem.
+    func inputs(_ fields: [FormField], values: [String: String], scope: String? = nil, focus: String? = nil) -> HTML {
+        fields.map { field in
+            field.html(value: values[field.name], error: fieldErrors[field.name], scope: scope, autofocus: isEmpty && field.name == focus)
+        }.joined()
     }
 }

@@ -41,7 +41,7 @@ enum Layout {
         if role == .coach || role == .admin { items.append(("/coach", "Medarbetarcentrum")) }
         if role == .grants || role == .admin { items.append(("/grants", "Tillväxtmedel")) }
         if role.mayRead { items += [("/reports", "Rapporter"), ("/log", "Händelselogg")] }
-        if role == .admin { items.append(("/admin/users", "Användare")) }
+        if role == .admin { items += [("/admin/users", "Användare"), ("/admin/memberships", "Medlemskap")] }
         return items
     }
 
@@ -102,6 +102,41 @@ enum Layout {
         table.report th,table.report td{padding:.4rem .45rem}
         table.report thead th{white-space:normal;vertical-align:bottom;hyphens:auto}
         table.report tbody th,table.report thead tr:first-child th:first-child{position:sticky;left:0;background:#fff}
+        /* The error summary: each problem links to its field. */
+        #error-summary ul,[id^=error-summary] ul{margin:.35rem 0 0;padding-left:1.25rem}
+        [id^=error-summary] a{color:#a4161a}
+        [id^=error-summary]:focus{outline:3px solid #1d3f5e;outline-offset:2px}
+        .offer{margin:.5rem 0 0}
+        .fate{white-space:nowrap}
+        tr.superseded td{color:#555}
+        td .actions{margin-top:.25rem}
+        .print-only{display:none}
+        /* A figure opens the events behind it; it still reads as a number. */
+        a.figure{color:inherit;text-decoration:none;border-bottom:1px dotted #8a96a3}
+        a.figure:hover,a.figure:focus{color:#1d3f5e;border-bottom-style:solid}
+        /* Paper: A4 landscape, the table alone with every column; heads repeat on each page. */
+        @media print{
+        @page{size:A4 landscape;margin:10mm}
+        body{background:#fff;font-size:9pt}
+        header,form,nav,.links,details,td.actions,th.actions,.no-print{display:none!important}
+        #chart{break-inside:avoid}
+        #chart svg{max-width:100%;height:auto}
+        main{max-width:none;padding:0}
+        h1{font-size:13pt;margin:0 0 .25rem}
+        h2{font-size:11pt;margin:0 0 .25rem}
+        section,form.card{box-shadow:none;padding:0;margin:0;border-radius:0}
+        .scroll{overflow:visible}
+        table.report{font-size:7pt;width:100%}
+        table.report th,table.report td{padding:1px 2px}
+        /* A change wraps before its percentage: 22 columns of a comparison then fit the width. */
+        table.report td.n{white-space:normal}
+        table.report thead th{hyphens:auto}
+        table.report tbody th,table.report thead tr:first-child th:first-child{position:static}
+        thead{display:table-header-group}
+        tr{break-inside:avoid}
+        a.figure{border:0}
+        .print-only{display:block;margin-top:.5rem;font-size:8pt;color:#333}
+        }
         /* Tablets: a little less padding. */
         @media (max-width:60rem){
         main{padding:.75rem}

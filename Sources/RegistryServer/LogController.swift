@@ -36,18 +36,20 @@ struct LogController {
             to: query.text("to").flatMap { Day(iso: $0) })
         let before = query.text("before").flatMap(Position.init)
         let store = state.store
-        let (head, events, older, targets) = try await Blocking.run {
+        let (head, events, older, targets, fixes) = try await Blocking.run {
             let head = try store.head()
             let (events, older) = try Self.page(store, before: before.map { min($0, head.position + 1) } ?? head.position + 1, filter: filter)
-            return (head, events, older, try EventSummary.targetSeqs(events.map(\.event), in: store))
+            let originals = events.filter { !$0.event.type.isAmendment }.map { (position: $0.seq, occurred: $0.event.occurred) }
+            return (head, events, older, try EventSummary.targetSeqs(events.map(\.event), in: store), try store.supersessions(of: originals))
         }
         let content: HTML = """
             <section><p>Senaste händelse: <strong>\(head.position)</strong>. Kedjans hash (SHA-256):</p>
             <p class="hash" id="head-hash">\(head.hashHex)</p></section>
             \(filterForm(query))
-            \(table(events, targets: targets))
+            \(table(events, targets: targets, fixes: fixes))
+            \(events.isEmpty ? "" : "<p class=\"muted\" id=\"log-count\">Visar \(events.count) händelser, nr \(events.last?.seq ?? 0)–\(events.first?.seq ?? 0)\(older == nil ? "; inga äldre." : "; äldre finns på nästa sida.")</p>" as HTML)
             <p class="links">\(before == nil ? "" : "<a href=\"\(link("/log", parameters(query, before: nil)))\">← Senaste</a>" as HTML)\
-            \(older.map { "<a href=\"\(link("/log", parameters(query, before: $0)))\">Äldre →</a>" as HTML } ?? "")</p>
+            \(older.map { "<a href=\"\(link("/log", parameters(query, before: $0)))\" rel=\"next\" id=\"older\">Äldre →</a>" as HTML } ?? "")</p>
             """
         return try Page(Layout.page("Händelselogg", user: user, csrf: context.csrf, content)).response(from: request, context: context)
     }
@@ -88,12 +90,25 @@ struct LogController {
             """
     }
 
-    private func table(_ events: [RecordedEvent], targets: [EventID: Position]) -> HTML {
+    /// The address of the log page that shows the event at `seq`, scrolled to it.
+    static func address(of seq: Position) -> String { link("/log", [("before", String(seq + 1))]) + "#e-\(seq)" }
+
+    /// Whether an event was undone or corrected since, with a link to the event that did it.
+    private func fate(_ fix: Supersession?) -> HTML {
+        guard let fix else { return "" }
+        if let retraction = fix.retraction {
+            return " <span class=\"fate\"><strong>Ångrad</strong> av <a href=\"\(Self.address(of: retraction))\">händelse \(retraction)</a></span>"
+        }
+        guard let correction = fix.correction else { return "" }
+        return " <span class=\"fate\"><strong>Rättad</strong> av <a href=\"\(Self.address(of: correction))\">händelse \(correction)</a></span>"
+    }
+
+    private func table(_ events: [RecordedEvent], targets: [EventID: Position], fixes: [Position: Supersession]) -> HTML {
         guard !events.isEmpty else { return "<p class=\"muted\">Inga händelser.</p>" }
         let rows = events.map { e -> HTML in
             """
-            <tr data-seq="\(e.seq)"><td class="n">\(e.seq)</td><td class="d">\(Stockholm.dateTime(e.recorded))</td><td class="d">\(e.event.occurred.description)</td>
-            <td>\(e.event.type.label)</td><td>\(EventSummary.shortened(EventSummary.text(e.event) { targets[$0] }, limit: EventSummary.listLimit))\(EventSummary.note(e.event).map { " – \($0)" } ?? "")</td><td>\(e.event.by ?? "")</td>
+            <tr data-seq="\(e.seq)" id="e-\(e.seq)"\(fixes[e.seq] == nil ? "" : " class=\"superseded\"" as HTML)><td class="n">\(e.seq)</td><td class="d">\(Stockholm.dateTime(e.recorded))</td><td class="d">\(e.event.occurred.description)</td>
+            <td>\(e.event.type.label)</td><td>\(EventSummary.shortened(EventSummary.text(e.event) { targets[$0] }, limit: EventSummary.listLimit))\(EventSummary.note(e.event).map { " – \($0)" } ?? "")\(fate(fixes[e.seq]))</td><td>\(e.event.by ?? "")</td>
             <td class="hash" title="\(e.hash)">\(String(e.hash.prefix(12)))</td></tr>
             """
         }

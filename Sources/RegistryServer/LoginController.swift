@@ -22,8 +22,11 @@ struct LoginController {
 
     @Sendable func showLogin(request: Request, context: AppRequestContext) async throws -> Response {
         let query = FormData(query: request)
-        let message = query["unsaved"] == nil ? nil
-            : "Din inloggning hade gått ut, så det du skickade sparades inte. Logga in och registrera det igen."
+        let message: String? = switch query["unsaved"] {
+        case nil: nil
+        case "kept": "Din inloggning hade gått ut, så det du skickade sparades inte. Logga in igen: det du skrev finns kvar i formuläret, så att du kan spara det."
+        default: "Din inloggning hade gått ut, så det du skickade sparades inte. Logga in och registrera det igen."
+        }
         return try loginPage(status: .ok, name: "", next: query["next"], message: message).response(from: request, context: context)
     }
 

@@ -16,10 +16,11 @@ struct PageError: HTTPResponseError {
     }
 
     /// Sends the browser to sign in, and back to `path` afterwards; `unsaved` when it posted
-    /// a form that was not saved (the sign-in page then says so).
-    static func signIn(returningTo path: String, unsaved: Bool = false) -> PageError {
+    /// a form that was not saved (the sign-in page then says so), `kept` when `path` brings
+    /// back what was typed.
+    static func signIn(returningTo path: String, unsaved: Bool = false, kept: Bool = false) -> PageError {
         var error = PageError(.seeOther, "Logga in", "Logga in för att fortsätta.")
-        error.headers[.location] = link("/login", [("unsaved", unsaved ? "1" : nil), ("next", path == "/" ? nil : path)])
+        error.headers[.location] = link("/login", [("unsaved", unsaved ? (kept ? "kept" : "1") : nil), ("next", path == "/" ? nil : path)])
         return error
     }
 

@@ -29,24 +29,33 @@ struct ReceptionController {
         var notice: HTML = ""
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id), try state.mayAccess(saved.event, as: user) {
             let targets = try EventSummary.targetSeqs([saved.event], in: state.store)
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description)\(Self.note(saved.event)) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\">\(FormIdentity.heading(query)) \(saved.event.type.label) · \(EventSummary.text(saved.event) { targets[$0] }) · \(saved.event.occurred.description)\(Self.note(saved.event)) <span class=\"muted\">(händelse \(saved.seq))</span></div>"
         } else if let id = query["undone"].flatMap(EventID.init), let undone = try state.store.event(id: id), try state.mayAccess(undone.event, as: user) {
             notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Ångrat:</strong> \(undone.event.type.label) · \(EventSummary.text(undone.event))</div>"
         }
-        return try await page(user: user, context: context, type: type, values: [:], problem: FormProblem(), notice: notice)
+        // Values in the address: what "Spara och ny" keeps, or what was typed before a sign-in.
+        let names = Set(try await fields(type).map(\.name))
+        let values = query.values.filter { names.contains($0.key) || ($0.key == FormIdentity.field && query["saved"] == nil) }
+        return try await page(user: user, context: context, type: type, values: values, problem: FormProblem(), notice: notice,
+                              before: query.text("before").flatMap(Position.init))
             .response(from: request, context: context)
     }
 
+    /// What "Spara och ny" keeps for the next entry: the date and where from (and for a
+    /// visit the school: a school often comes with several classes).
+    static let kept = ["occurred", "municipality", "organisation", "school"]
+
     @Sendable func save(request: Request, context: AppRequestContext) async throws -> Response {
-        let user = try context.requireUser(request, Self.allowed)
         let form = try await FormData.body(of: request)
+        let user = try context.requireUser(request, Self.allowed, keeping: form)
         try context.requireCSRF(form)
         guard let type = Self.navetType(form["type"]) else { throw PageError(.badRequest, "Okänd typ", "Välj en av Navets händelsetyper.") }
-        let fields = try await fields(type)
+        let fields = try await fields(type, municipality: form.text("municipality"))
         do {
             let event = try EventForm.event(type: type, fields: fields, form: form)
             let appended = try await state.append([event], as: user)
-            return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
+            let kept = form["next"] == "same" ? Self.kept.map { ($0, form.text($0)) } : []
+            return .redirect(to: link("/reception", [("type", type.rawValue)] + FormIdentity.confirmation(appended[0]) + kept))
         } catch let error as InputError {
             let problems = EventForm.problems(type: type, fields: fields, form: form, orElse: error)
             return try await page(user: user, context: context, type: type, values: form.values, problem: FormProblem(problems, fields: fields), notice: "", status: .badRequest)
@@ -56,24 +65,31 @@ struct ReceptionController {
         }
     }
 
-    private func page(user: User, context: AppRequestContext, type: EventType, values: [String: String], problem: FormProblem, notice: HTML, status: HTTPResponse.Status = .ok) async throws -> Page {
+    private func page(user: User, context: AppRequestContext, type: EventType, values: [String: String], problem: FormProblem, notice: HTML,
+                      status: HTTPResponse.Status = .ok, before: Position? = nil) async throws -> Page {
         var values = values
         if values["occurred"] == nil { values["occurred"] = Day.today().description }
-        let fields = try await fields(type)
+        let fields = try await fields(type, municipality: values["municipality"])
+        // The focus starts where typing does: the first of the usual fields still empty.
+        func empty(_ name: String) -> Bool { values[name, default: ""].isEmpty }
+        let focus = empty("municipality") && empty("organisation") ? "municipality"
+            : fields.map(\.name).first { $0 != "municipality" && $0 != "organisation" && empty($0) }
         let tabs = EventType.navet.map { tab -> HTML in
             "<a href=\"\(link("/reception", [("type", tab.rawValue)]))\"\((tab == type ? " aria-current=\"page\"" : "") as HTML)>\(tab.label)</a>"
         }
         let content: HTML = """
-            \(notice)\(problem.html)
+            \(notice)\(problem.summary(fields))
             <nav class="tabs" aria-label="Typ av händelse">\(tabs.joined())</nav>
-            <form method="post" action="/reception" class="card" id="record">
+            <form method="post" action="/reception" class="card" id="record" novalidate>
             <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            \(FormIdentity.hidden(values))
             <input type="hidden" name="type" value="\(type.rawValue)">
             <h2>\(type.label)</h2>
-            <div class="fields">\(problem.inputs(fields, values: values))</div>
+            <div class="fields">\(problem.inputs(fields, values: values, focus: focus))</div>
             <button type="submit">Spara</button>
+            <button type="submit" name="next" value="same" class="secondary" title="Sparar och behåller datum, kommun och skola till nästa registrering">Spara och ny</button>
             </form>
-            \(try await todaySection(context: context, tab: type))
+            \(try await todaySection(context: context, tab: type, before: before))
             """
         return Page(status: status, Layout.page("Reception – Navet", user: user, csrf: context.csrf, content))
     }
@@ -111,13 +127,16 @@ struct ReceptionController {
                     order.append(id)
                 }
             }
-            return order.reversed().prefix(Self.listed).compactMap { entries[$0] }
+            return order.reversed().compactMap { entries[$0] }
         }
     }
 
-    /// Today's entries under the form of `tab`, the tab an undo returns to.
-    private func todaySection(context: AppRequestContext, tab: EventType) async throws -> HTML {
-        let entries = try await todaysEntries()
+    /// Today's entries under the form of `tab`, the tab an undo returns to: up to `listed`
+    /// of them recorded before position `before` (nil: the newest), and a link to the next ones.
+    private func todaySection(context: AppRequestContext, tab: EventType, before: Position? = nil) async throws -> HTML {
+        let all = try await todaysEntries()
+        let older = before.map { limit in all.filter { $0.original.seq < limit } } ?? all
+        let entries = Array(older.prefix(Self.listed))
         guard !entries.isEmpty else { return "<section><h2>Dagens registreringar</h2><p class=\"muted\">Inget registrerat i dag.</p></section>" }
         let rows = entries.map { entry -> HTML in
             let id = entry.original.event.id?.description ?? ""
@@ -137,6 +156,7 @@ struct ReceptionController {
                     <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
                     <input type="hidden" name="target" value="\(id)">
                     <input type="hidden" name="type" value="\(tab.rawValue)">
+                    \(FormIdentity.hidden([:]))
                     <input name="reason" placeholder="Orsak" aria-label="Orsak till ångring" required maxlength="200">
                     <button type="submit" class="secondary">Ångra</button>
                     </form></details>
@@ -151,7 +171,22 @@ struct ReceptionController {
         return """
             <section id="today"><h2>Dagens registreringar</h2><div class="scroll"><table class="entries">
             <thead><tr><th>Tid</th><th>Typ</th><th>Uppgifter</th><th>Av</th><th>Status</th><th>Ändra</th></tr></thead>
-            <tbody>\(rows.joined())</tbody></table></div></section>
+            <tbody>\(rows.joined())</tbody></table></div>\(paging(all: all.count, older: older.count, shown: entries, tab: tab, paged: before != nil))</section>
+            """
+    }
+
+    /// Where today's list stops, and links to the next entries and back to the newest.
+    private func paging(all: Int, older: Int, shown: [Entry], tab: EventType, paged: Bool) -> HTML {
+        guard paged || older > shown.count else { return "" }
+        let first = all - older + 1
+        var links: [HTML] = []
+        if paged { links.append("<a href=\"\(link("/reception", [("type", tab.rawValue)]))#today\">← Senaste</a>") }
+        if older > shown.count, let last = shown.last {
+            links.append("<a href=\"\(link("/reception", [("type", tab.rawValue), ("before", String(last.original.seq))]))#today\" rel=\"next\" id=\"more\">Visa fler →</a>")
+        }
+        return """
+            <p class="muted" id="today-count">Visar \(first)–\(first + shown.count - 1) av \(all) registreringar i dag.</p>
+            <p class="links">\(links.joined(separator: " "))</p>
             """
     }
 
@@ -165,7 +200,7 @@ struct ReceptionController {
         // Back to the tab the user was on, not the first one (a page from before has none).
         let tab = Self.navetType(form["type"])
         do {
-            var object: JSONObject = [("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target))]
+            var object: JSONObject = FormIdentity.member(form) + [("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target))]
             if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link("/reception", [("type", tab?.rawValue), ("undone", target)]))
@@ -202,14 +237,14 @@ struct ReceptionController {
         let type = target.event.type
         let fields = try await fields(type)
         do {
-            var object: JSONObject = [
+            var object: JSONObject = FormIdentity.member(form) + [
                 ("type", .string("correction")), ("occurred", .string(Day.today().description)),
                 ("target", .string(target.event.id?.description ?? "")),
                 ("replacement", .object(EventForm.object(type: type, fields: fields, form: form))),
             ]
             if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
             let appended = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
-            return .redirect(to: link("/reception", [("type", type.rawValue), ("saved", appended[0].event.event.id?.description)]))
+            return .redirect(to: link("/reception", [("type", type.rawValue)] + FormIdentity.confirmation(appended[0])))
         } catch let error as InputError {
             let reasonField = FormField("reason", "Orsak", .text, required: true)
             return try await fixPage(user: user, context: context, target: target, values: form.values,
@@ -244,12 +279,13 @@ struct ReceptionController {
         let fields = try await fields(target.event.type)
         let reason = FormField("reason", "Orsak till rättelsen", .text, required: true)
         let content: HTML = """
-            \(problem.html)
+            \(problem.summary(fields + [reason]))
             <p>Rättar \(target.event.type.label.lowercased()) (händelse \(target.seq)): \(EventSummary.text(target.event)).
             Originalet finns kvar i loggen; rättelsen ersätter det i rapporterna.</p>
-            <form method="post" action="/reception/fix" class="card" id="fix">
+            <form method="post" action="/reception/fix" class="card" id="fix" novalidate>
             <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
             <input type="hidden" name="target" value="\(target.event.id?.description ?? "")">
+            \(FormIdentity.hidden(values.filter { $0.key == FormIdentity.field && $0.value != target.event.id?.description }))
             <div class="fields">\(problem.inputs(fields, values: values))</div>
             \(reason.html(value: values["reason"], error: problem.fieldErrors["reason"]))
             <button type="submit">Spara rättelse</button> <a href="\(link("/reception", [("type", target.event.type.rawValue)]))">Avbryt</a>
@@ -260,8 +296,8 @@ struct ReceptionController {
 
     // MARK: Helpers
 
-    private func fields(_ type: EventType) async throws -> [FormField] {
-        NavetForm.fields(type, members: try state.members(of: .navet), recent: try await state.recentActivity(), today: .today())
+    private func fields(_ type: EventType, municipality: String? = nil) async throws -> [FormField] {
+        NavetForm.fields(type, members: try state.members(of: .navet), recent: try await state.recentActivity(), today: .today(), municipality: municipality)
     }
 
     /// The event's note after its summary, shortened to fit a line; the log shows it whole.

@@ -5,7 +5,8 @@ import Registry
 /// zeros left blank, totals last. With a comparison each column shows the period, the
 /// compared period and the change.
 enum ReportTable {
-    static func html(_ report: Report) -> HTML {
+    /// `only`: the one column shown (the compact comparison), with the row labels.
+    static func html(_ report: Report, only: Report.Column? = nil) -> HTML {
         let name = ReportName(rawValue: report.name)
         let heading = switch name {
         case .navet: "Kommun"
@@ -15,11 +16,12 @@ enum ReportTable {
         case .events, nil: "Typ"
         }
         let compare = report.compare
+        let shown = report.columns.indices.filter { only == nil || report.columns[$0].key == only?.key }
         var head: HTML
         if let compare {
-            let groups = report.columns.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(breakable(column.label))</th>" }
-            let sub = report.columns.map { _ -> HTML in
-                "<th class=\"n\">\(report.period.label)</th><th class=\"n\">\(compare.period.label)</th><th class=\"n\">Förändring</th>"
+            let groups = shown.map { report.columns[$0] }.map { column -> HTML in "<th colspan=\"3\" class=\"n\">\(breakable(column.label))</th>" }
+            let sub = shown.map { _ -> HTML in
+                "<th class=\"n\">\(report.period.label)</th><th class=\"n\">\(compare.period.label)</th><th class=\"n\">Föränd\u{AD}ring</th>"
             }
             head = "<tr><th rowspan=\"2\">\(heading)</th>\(groups.joined())</tr><tr>\(sub.joined())</tr>"
         } else {
@@ -27,14 +29,14 @@ enum ReportTable {
             head = "<tr><th>\(heading)</th>\(labels.joined())</tr>"
         }
         let rows = report.rows.enumerated().map { r, row -> HTML in
-            let cells = report.columns.indices.map { c -> HTML in
+            let cells = shown.map { c -> HTML in
                 let key = report.columns[c].key
                 let value = row.cells[c]
-                guard let compare else { return "<td class=\"n\" data-column=\"\(key)\">\(number(value))</td>" }
+                guard let compare else { return "<td class=\"n\" data-column=\"\(key)\">\(figure(value, report, row: row.key, column: key))</td>" }
                 let previous = compare.rows[r].cells[c]
                 return """
-                    <td class="n" data-column="\(key)">\(number(value))</td>\
-                    <td class="n" data-column="\(key)" data-period="compare">\(number(previous))</td>\
+                    <td class="n" data-column="\(key)">\(figure(value, report, row: row.key, column: key))</td>\
+                    <td class="n" data-column="\(key)" data-period="compare">\(figure(previous, compare, row: row.key, column: key))</td>\
                     <td class="n">\(change(value, previous))</td>
                     """
             }
@@ -66,6 +68,12 @@ enum ReportTable {
             let previous = report.compare?.notes.first { $0.key == key }.map { " (\(report.compare!.period.label): \(days($0.value)))" } ?? ""
             return "<p class=\"muted\" id=\"training-days\">Kompetensutveckling lärare motsvarar \(days(value)) \(value == "1" ? "lärarutbildningsdag" : "lärarutbildningsdagar")\(previous).</p>"
         }.joined()
+    }
+
+    /// A figure that opens the events behind it (a zero, blank, has none).
+    private static func figure(_ value: Int, _ report: Report, row: String, column: String) -> HTML {
+        guard value != 0 else { return "" }
+        return "<a href=\"\(DrillDownController.address(report, row: row, column: column))\" class=\"figure\">\(number(value))</a>"
     }
 
     /// A count as printed: blank for zero, thin spaces between thousands.

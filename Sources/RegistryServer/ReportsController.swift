@@ -33,12 +33,14 @@ struct ReportsController {
             do {
                 let reportQuery = try ReportRequest.query(name, from: query)
                 let store = state.store
-                let (report, firstRecorded) = try await Blocking.run {
+                let (report, firstRecorded, hash) = try await Blocking.run {
                     let report = try store.report(reportQuery)
                     // Read only when the report is empty: the page then says when registering began.
-                    return (report, report.asOfSeq == 0 ? try store.event(at: 1)?.recorded : nil)
+                    let first = report.asOfSeq == 0 ? try store.event(at: 1)?.recorded : nil
+                    // The chain's hash at the report's position: the printout names the log it came from.
+                    return (report, first, try store.event(at: report.asOfSeq)?.hash)
                 }
-                result = try render(report, firstRecorded: firstRecorded, query: query)
+                result = try render(report, firstRecorded: firstRecorded, hash: hash, query: query)
             } catch let error as InputError {
                 problem = FormProblem(message: Self.swedish(error, query))
                 status = .badRequest
@@ -120,7 +122,7 @@ struct ReportsController {
         ]
     }
 
-    private func render(_ report: Report, firstRecorded: Milliseconds?, query: FormData) throws -> HTML {
+    private func render(_ report: Report, firstRecorded: Milliseconds?, hash: String?, query: FormData) throws -> HTML {
         let name = ReportName(rawValue: report.name) ?? .navet
         let compared: HTML = report.compare.map { " jämfört med \($0.period.label)" } ?? ""
         // Before the first event an empty table, an empty chart and "t.o.m. händelse 0" would
@@ -142,12 +144,37 @@ struct ReportsController {
             link("/api/reports/\(name.rawValue)", [("period", query["period"]), ("compare_year", query["compare_year"]),
                                                    ("as_of", query["as_of"]), ("by", query["by"]), ("format", format)])
         }
+        // With a comparison every column takes three: the compact view shows one measure (the
+        // total by default) so that the table fits a laptop's screen.
+        let compact = report.compare != nil && query["view"] == "compact"
+        let measure = compact ? report.columns.first { $0.key == query["measure"] } ?? report.columns.last : nil
+        func address(view: String?, measure: String?) -> String {
+            link("/reports", [("name", name.rawValue), ("period", query["period"]), ("compare_year", query["compare_year"]),
+                              ("as_of", query["as_of"]), ("view", view), ("measure", measure)])
+        }
+        var views: HTML = ""
+        if report.compare != nil {
+            let measures = report.columns.map { column -> HTML in
+                column.key == measure?.key ? "<strong aria-current=\"true\">\(column.label)</strong>"
+                    : "<a href=\"\(address(view: "compact", measure: column.key))\">\(column.label)</a>"
+            }
+            views = compact
+                ? "<p class=\"links\" id=\"views\">Mått: \(measures.joined(separator: " ")) · <a href=\"\(address(view: nil, measure: nil))\">Alla kolumner</a></p>"
+                : "<p class=\"links\" id=\"views\"><a href=\"\(address(view: "compact", measure: nil))\">Kompakt jämförelse (ett mått i taget)</a></p>"
+        }
+        let footer: HTML = """
+            <p class="print-only" id="print-footer">\(name.title) · period \(report.period.first.description)–\(report.period.last.description)\
+            \(report.compare.map { " jämfört med \($0.period.first.description)–\($0.period.last.description)" } ?? "") · \(asOf)\
+             · loggens hash (SHA-256): \(hash ?? "")</p>
+            """
         return """
             <section id="report">
             <h2>\(name.title), \(report.period.label)\(compared)</h2>
             <p class="muted">\(report.period.first.description)–\(report.period.last.description) · \(asOf)</p>
-            \(ReportTable.html(report))
+            \(views)
+            \(ReportTable.html(report, only: measure))
             \(ReportTable.notes(report))
+            \(footer)
             \(chart)
             \(TrendChart.html(report))
             <p class="links">Ladda ner: <a href="\(download("csv"))&amp;excel=1">CSV (Excel)</a> <a href="\(download("xlsx"))" id="download-xlsx">Excel-arbetsbok (XLSX)</a> <a href="\(download("json"))">JSON</a> <a href="\(download("json-stat"))">JSON-stat</a></p>

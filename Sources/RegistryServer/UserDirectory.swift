@@ -96,6 +96,8 @@ final class UserDirectory: Sendable {
 
     /// The user when `password` is theirs, or nil.
     func user(name: String, password: String) async throws -> User? {
+        // "å" may come composed or not (as macOS types it); users are kept composed.
+        let name = Users.normalized(name)
         let record = try store.user(named: name)
         let hash = record?.passwordHash ?? decoy()
         let verify = verify

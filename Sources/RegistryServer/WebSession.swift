@@ -17,6 +17,8 @@ struct WebSession: Codable, Sendable {
     enum Removal: Codable, Sendable {
         case removed(String)
         case missing(String)
+        /// Not a removal: the user whose role the admin just changed.
+        case roleChanged(String)
     }
 
     init(user: String, userID: String?) {

@@ -24,7 +24,7 @@ import Testing
                 #expect(form.status == .ok)
                 #expect(form.text.contains("<html lang=\"sv\">"))
                 // Municipalities are typed with suggestions (all 290), members first.
-                #expect(form.text.contains("<input id=\"f-municipality\" name=\"municipality\" type=\"text\" maxlength=\"60\" list=\"l-municipality\""))
+                #expect(form.text.range(of: #"<input id="f-municipality" name="municipality"[^>]* type="text" maxlength="60" list="l-municipality""#, options: .regularExpression) != nil)
                 #expect(form.text.contains("<datalist id=\"l-municipality\"><option value=\"Bollebygd\" label=\"medlemskommun\">"))
                 #expect(form.text.components(separatedBy: "<option value=").count - 1 >= Municipality.all.count)
                 #expect(form.text.contains("aria-current=\"page\">Temabesök</a>"))
@@ -162,7 +162,12 @@ import Testing
                         headers: [.cookie: "registry_session=expired0000", .contentType: "application/x-www-form-urlencoded"],
                         body: ByteBuffer(string: body))
                     #expect(posted.status == .seeOther)
-                    #expect(posted.headers[.location] == "/login?unsaved=1&next=\(page.addingPercentEncodingForQuery())", "\(path)")
+                    // Reception's form comes back with what was typed (FormWorkTests); the others say it was not saved.
+                    if path == "/reception" {
+                        #expect(posted.headers[.location]?.hasPrefix("/login?unsaved=kept&next=\(page.addingPercentEncodingForQuery())%3F") == true)
+                    } else {
+                        #expect(posted.headers[.location] == "/login?unsaved=1&next=\(page.addingPercentEncodingForQuery())", "\(path)")
+                    }
                 }
                 #expect(try fixture.store.head() == head)
                 let login = try await client.execute(uri: "/login?unsaved=1&next=%2Freception", method: .get)
@@ -436,7 +441,7 @@ import Testing
             try await fixture.app().test(.router) { client in
                 let browser = Browser(client)
                 try await browser.signIn("coach", fixture.passwords[.coach]!)
-                func row(_ caseID: String) -> String { "<tr><td class=\"d\">\(caseID)</td>" }
+                func row(_ caseID: String) -> String { "\"><td class=\"d\">\(caseID)</td>" }
 
                 let first = try await browser.get("/coach").text
                 #expect(first.contains("1–100 av 250 ärenden, 250 öppna."))
@@ -494,7 +499,9 @@ import Testing
                 try await browser.signIn("analyst", fixture.passwords[.analyst]!)
                 let page = try await browser.get("/reports?name=navet&period=2013&compare_year=on")
                 #expect(page.status == .ok)
-                #expect(page.text.contains("<tr data-key=\"1490\"><th scope=\"row\">Borås</th><td class=\"n\" data-column=\"pupils\">24</td>"))
+                // Each figure opens the events behind it (ReportPageTests).
+                #expect(page.text.contains("<tr data-key=\"1490\"><th scope=\"row\">Borås</th><td class=\"n\" data-column=\"pupils\"><a href=\"/reports/navet/events?period=2013&amp;row=1490&amp;column=pupils&amp;as_of_seq="))
+                #expect(page.text.contains("class=\"figure\">24</a></td>"))
                 #expect(page.text.contains("1\u{202F}200"))
                 #expect(page.text.contains("<tr data-key=\"total\" class=\"total\">"))
                 #expect(page.text.contains("<svg"))

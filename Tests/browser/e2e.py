@@ -3,8 +3,10 @@
 
 Signs in as reception, records a Navet visit (Borås, 23 pupils, 2 teachers, today),
 checks the confirmation, signs out, signs in as analyst, opens the Navet report for the
-current year and finds the visit's pupils in the Borås row, then ticks the comparison and
-picks last year from the quick choices. On the way it checks that today's entries and the
+current year and finds the visit's pupils in the Borås row, prints it with the comparison to
+PDF (every column on A4 landscape; checked with pdftotext when poppler-utils is installed),
+then ticks the comparison and picks last year from the quick choices. The visit is typed from
+the keyboard alone, and the keys it takes are printed. On the way it checks that today's entries and the
 Navet report fit a tablet (1024x768 landscape, 768x1024 portrait) without sideways
 scrolling. Saves a screenshot of every page visited.
 
@@ -18,9 +20,12 @@ Exit status 0 when every step passed, 1 otherwise.
 """
 
 import argparse
+import base64
 import datetime
 import os
 import pathlib
+import shutil
+import subprocess
 import sys
 import zoneinfo
 
@@ -28,7 +33,9 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -149,13 +156,24 @@ class Run:
         # Typed, not picked from a select: the input offers all 290 municipalities as suggestions.
         municipality = self.driver.find_element(By.ID, "f-municipality")
         check(municipality.get_attribute("list") == "l-municipality", "the municipality input has suggestions")
-        municipality.send_keys(a.municipality)
-        self.driver.find_element(By.ID, "f-school").send_keys("Sjöboskolan")
-        self.driver.find_element(By.ID, "f-theme").send_keys("Draken Berta")
-        self.driver.find_element(By.ID, "f-pupils").send_keys(str(a.pupils))
-        self.driver.find_element(By.ID, "f-teachers").send_keys(str(a.teachers))
+        # A class visit typed from the keyboard alone, counting the keys: Tabs to reach Kommun
+        # (the page puts the focus there), then Kommun, Skola, Tema, Elever, Lärare and Enter.
+        tabs = 0
+        while self.active_id() != "f-municipality" and tabs < 40:
+            ActionChains(self.driver).send_keys(Keys.TAB).perform()
+            tabs += 1
+        check(self.active_id() == "f-municipality", f"Tab reaches Kommun ({tabs} Tabs)")
+        keys = [a.municipality, Keys.TAB, "Sjöboskolan", Keys.TAB, "Draken Berta", Keys.TAB, str(a.pupils), Keys.TAB, str(a.teachers)]
+        actions = ActionChains(self.driver)
+        for key in keys:
+            actions.send_keys(key)
+        actions.perform()
+        check(self.active_id() == "f-teachers", f"Tab goes Kommun → Skola → Tema → Elever → Lärare (now at {self.active_id()})")
         self.screenshot("reception-filled")
-        self.driver.find_element(By.CSS_SELECTOR, "#record button[type=submit]").click()
+        count = tabs + sum(1 if key == Keys.TAB else len(key) for key in keys) + 1
+        print(f"  keystrokes for a class visit: {tabs} Tabs to reach Kommun, {count} keys in all (with Enter)")
+        check(tabs == 0, "the focus starts in Kommun: no Tabs needed")
+        ActionChains(self.driver).send_keys(Keys.ENTER).perform()
         confirmation = self.wait.until(EC.visibility_of_element_located((By.ID, "confirmation")))
         self.screenshot("confirmation")
         text = confirmation.text
@@ -164,6 +182,15 @@ class Run:
               f"the confirmation shows what was saved ({expected}): {text!r}")
         today_rows = self.driver.find_elements(By.CSS_SELECTOR, "#today tbody tr")
         check(any(expected in row.text for row in today_rows), "the visit is among today's entries")
+        # After saving the focus is back in Kommun; Enter on the empty form is not stopped by the
+        # browser's own checks (novalidate): the server's summary of every problem takes the focus.
+        check(self.active_id() == "f-municipality", f"after saving the focus is in Kommun (found {self.active_id()!r})")
+        ActionChains(self.driver).send_keys(Keys.ENTER).perform()
+        self.wait.until(EC.presence_of_element_located((By.ID, "error-summary")))
+        self.screenshot("error-summary")
+        links = [a.get_attribute("href").split("#")[-1] for a in self.driver.find_elements(By.CSS_SELECTOR, "#error-summary a")]
+        check(self.active_id() == "error-summary" and "f-pupils" in links and "f-teachers" in links,
+              f"the error summary has the focus and links to each wrong field: {links}")
         self.check_fits("todays-entries", "#today a, #today summary, #today input, #today button")
         self.sign_out()
 
@@ -185,12 +212,20 @@ class Run:
             By.CSS_SELECTOR, f'#report-table tr[data-key="{a.municipality_code}"] td[data-column="pupils"]')
         row = cell.find_element(By.XPATH, "..")
         check(a.municipality in row.text, f"the row is {a.municipality}'s: {row.text!r}")
-        pupils = int("".join(ch for ch in cell.text if ch.isdigit()) or "0")
+        cell_text = cell.text
+        pupils = int("".join(ch for ch in cell_text if ch.isdigit()) or "0")
         if a.exact:
             check(pupils == a.pupils, f"the {a.municipality} row shows {a.pupils} pupils, found {pupils}")
         else:
             check(pupils >= a.pupils, f"the {a.municipality} row shows at least {a.pupils} pupils, found {pupils}")
         check(len(self.driver.find_elements(By.CSS_SELECTOR, "#chart svg")) == 1, "the report has a chart")
+        # The figure opens the events behind it, which add up to it.
+        cell.find_element(By.CSS_SELECTOR, "a.figure").click()
+        total = self.wait.until(EC.presence_of_element_located((By.ID, "events-sum")))
+        self.screenshot("events-behind")
+        check(total.text == cell_text, f"the events behind the figure add up to it: {total.text!r} = {cell_text!r}")
+        self.driver.back()
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-table")))
         # Landscape shows every column; upright only the table scrolls, never the page.
         self.viewport(1024, 768)
         self.driver.get(self.driver.current_url)
@@ -203,8 +238,60 @@ class Run:
         overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-form button", "main")
         check(not overflow, f"the report page fits a tablet, portrait: {'; '.join(overflow) or 'only the table scrolls'}")
         self.viewport(1024, 1366)
+        self.print_report(year)
         self.quick_choice(int(year) - 1)
         self.sign_out()
+
+    def active_id(self):
+        return self.driver.execute_script("return document.activeElement && document.activeElement.id")
+
+    def print_report(self, year):
+        """The Navet report with its comparison prints on A4 landscape with every column."""
+        self.step(f"analyst prints the navet report for {year} compared with {int(year) - 1}")
+        self.driver.get(f"{self.base}/reports?name=navet&period={year}&compare_year=on")
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-table")))
+        # A4 landscape less the 10 mm margins is 277 mm, 1047 CSS pixels wide.
+        self.viewport(1047, 740)
+        self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        try:
+            overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-table th, #report-table td", ".scroll")
+            hidden = self.driver.execute_script(
+                "return ['header', '#report-form', '#views'].filter(s => { const e = document.querySelector(s); return e && e.getClientRects().length > 0 })")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        check(not overflow, f"printed, every column fits A4 landscape: {'; '.join(overflow) or 'nothing sticks out'}")
+        check(not hidden, f"printed, no navigation or form: {hidden or 'none shown'}")
+        self.viewport(1024, 1366)
+        last_head = self.driver.execute_script("return document.querySelector('#report-table thead tr th:last-child').textContent.trim()")
+        last_total = self.driver.execute_script("return document.querySelector('#report-table tr[data-key=total] td:last-child').textContent.trim()")
+        pdf = self.driver.execute_cdp_cmd("Page.printToPDF", {"landscape": True, "preferCSSPageSize": True, "printBackground": False})
+        path = self.shots / "navet-report-print.pdf"
+        path.write_bytes(base64.b64decode(pdf["data"]))
+        print(f"pdf {path}")
+        if not shutil.which("pdftotext"):
+            print("  (pdftotext missing: install poppler-utils to check the PDF's text)")
+            self.compact_view(year)
+            return
+        first = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(path), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        squeezed = "".join(first.split())
+        check("Summa" in first and "".join(last_head.split()) in squeezed,
+              f"page 1 of the PDF has Summa and the last column's head {last_head!r}")
+        check("".join(last_total.split()) in squeezed, f"page 1 of the PDF has the last column's total {last_total!r}")
+        check("loggens hash" in first and "Logga ut" not in first and "Visa rapport" not in first,
+              "page 1 has the footer with the log's hash, and neither navigation nor form")
+        self.compact_view(year)
+
+    def compact_view(self, year):
+        """The compact comparison (one measure at a time) fits a 1366 px laptop screen."""
+        self.driver.get(f"{self.base}/reports?name=navet&period={year}&compare_year=on&view=compact")
+        self.wait.until(EC.presence_of_element_located((By.ID, "report-table")))
+        self.viewport(1366, 768)
+        self.driver.get(self.driver.current_url)
+        self.screenshot("navet-compact-1366")
+        overflow = self.driver.execute_script(OVERFLOW_SCRIPT, "#report-table th, #report-table td", ".scroll")
+        check(not overflow, f"the compact comparison fits 1366 px: {'; '.join(overflow) or 'nothing sticks out'}")
+        self.viewport(1024, 1366)
 
     def quick_choice(self, year):
         """A quick choice keeps what the form says besides the period, even if not yet sent."""
