@@ -55,6 +55,7 @@ extension Store {
         case .mc: try eventsBehind(OutcomeMatrix.self, period: period, row: row, column: column, asOf: asOf)
         case .grants: try eventsBehind(GrantTable.self, period: period, row: row, column: column, asOf: asOf)
         case .events: try eventsBehind(EventCounts.self, period: period, row: row, column: column, asOf: asOf)
+        case .targets: throw InputError(field: "report", "the targets report has no events behind its figures to list; open a target's measure as a report instead")
         }
     }
 
