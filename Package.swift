@@ -87,7 +87,7 @@ let package = Package(
         // Fixtures shared by the test targets.
         .target(
             name: "TestSupport",
-            dependencies: [.product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["EventLog", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/TestSupport"
         ),
         // swift-crypto's SHA-256 checks the log's own (OpenSSL) hash chain independently.

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import TestSupport
 import Testing
@@ -55,7 +56,7 @@ struct DecoderFuzzTests {
     static var seconds: Double { ProcessInfo.processInfo.environment["REGISTRY_FUZZ_SECONDS"].flatMap(Double.init) ?? 10 }
 
     @Test func mutatedInputEndsInAnEventOrANamedError() throws {
-        var rng = SplitMix64(seed: Self.seed)
+        var rng = SeededRandom(seed: Self.seed)
         let corpus = Self.events.map { Array($0.utf8) } + Self.tricky
         let deadline = Date().addingTimeInterval(Self.seconds)
         var runs = 0, decoded = 0, csvRuns = 0
@@ -97,7 +98,7 @@ struct DecoderFuzzTests {
         print("decoder fuzzing: \(runs) inputs, \(decoded) decoded, \(csvRuns) CSV files, seed \(Self.seed)")
     }
 
-    static func mutate(_ input: [UInt8], other: [UInt8], using rng: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ input: [UInt8], other: [UInt8], using rng: inout SeededRandom) -> [UInt8] {
         var bytes = input
         let position = bytes.isEmpty ? 0 : Int.random(in: 0..<bytes.count, using: &rng)
         switch Int.random(in: 0..<8, using: &rng) {

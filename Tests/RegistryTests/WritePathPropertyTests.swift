@@ -43,7 +43,7 @@ struct WritePathPropertyTests {
             case .correct(let pick, let reason, let seed):
                 guard !originals.isEmpty else { continue }
                 let target = originals[pick % originals.count]
-                var rng = SplitMix64(seed: seed)
+                var rng = SeededRandom(seed: seed)
                 let replacement = AttackEvents.eventWithTexts(target.type, replacement: true, using: &rng)
                 json = #"{"type":"correction","occurred":"2014-01-02","target":"\#(target.id)","reason":\#(AttackEvents.quoted(reason)),"replacement":\#(replacement.json)}"#
                 texts = replacement.texts.merging(["reason": reason]) { a, _ in a }

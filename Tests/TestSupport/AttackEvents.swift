@@ -1,3 +1,4 @@
+import EventLog
 import PropertyBased
 
 /// Generators of hostile input for the write path: events of every type whose text fields hold
@@ -37,11 +38,11 @@ public enum AttackEvents {
     public static let step = Generator<Step, Shrink.None<Step>>(run: { seeded in
         // The step is made from one number of the checker's generator, so a fixed seed
         // replays the scenario.
-        var rng = SplitMix64(seed: seeded.next())
+        var rng = SeededRandom(seed: seeded.next())
         return step(using: &rng)
     })
 
-    static func step(using rng: inout SplitMix64) -> Step {
+    static func step(using rng: inout SeededRandom) -> Step {
         switch Int.random(in: 0..<10, using: &rng) {
         case 0: return .retract(pick: Int.random(in: 0..<1000, using: &rng), reason: text(using: &rng))
         case 1: return .correct(pick: Int.random(in: 0..<1000, using: &rng), reason: text(using: &rng), seed: rng.next())
@@ -177,18 +178,5 @@ public enum AttackEvents {
             }
         }
         return out + "\""
-    }
-}
-
-/// A random number generator from a seed, for steps that make their input when they run.
-public struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
