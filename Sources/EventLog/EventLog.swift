@@ -240,6 +240,12 @@ public final class EventLog: Sendable {
     /// so `body` must not change anything outside the transaction. Synchronous by design: an
     /// LMDB write transaction must begin and end on one thread.
     public func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+        try write(recorded: nil, body)
+    }
+
+    /// `write`, its events recorded at `recorded` instead of now: for copying a log, whose
+    /// events keep the recorded time they had. Throws when that time is before the head's.
+    public func write<T>(recorded: Milliseconds?, _ body: (WriteTransaction) throws -> T) throws -> T {
         var attempt = 0
         while true {
             attempt += 1
@@ -249,7 +255,7 @@ public final class EventLog: Sendable {
                     let txn = try environment.begin(readOnly: false)
                     let writer: WriteTransaction
                     do {
-                        writer = try WriteTransaction(txn: txn, databases: databases, parent: nil, tailContext: tailContext)
+                        writer = try WriteTransaction(txn: txn, databases: databases, parent: nil, tailContext: tailContext, recorded: recorded)
                     } catch {
                         mdb_txn_abort(txn)
                         throw error

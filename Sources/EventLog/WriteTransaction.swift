@@ -36,7 +36,7 @@ public final class WriteTransaction: ReadTransaction {
     /// meant to be large (an import) uses bulk mode instead.
     static let tailToWrite = 32, tailToWriteAtOnce = 4096
 
-    init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?, tailContext: TailContext?) throws {
+    init(txn: OpaquePointer, databases: Databases, parent: WriteTransaction?, tailContext: TailContext?, recorded given: Milliseconds? = nil) throws {
         let stored = ReadTransaction(txn: txn, databases: databases, tailContext: nil)
         let head: Head
         if let parent { head = parent.currentHead } else { head = try stored.head() }
@@ -44,7 +44,10 @@ public final class WriteTransaction: ReadTransaction {
         self.parent = parent
         firstHead = parent?.firstHead ?? head.position
         let now = Milliseconds((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        self.recorded = parent?.recorded ?? max(now, head.recorded)
+        if let given, given < head.recorded {
+            throw LogError.corrupted("recorded time \(given) is before the head's \(head.recorded)")
+        }
+        self.recorded = parent?.recorded ?? given ?? max(now, head.recorded)
         super.init(txn: txn, databases: databases, tailContext: tailContext)
         if let parent {
             builtTail = try parent.tail()

@@ -222,6 +222,38 @@ struct Verify: ParsableCommand {
     }
 }
 
+struct Copy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a whole store into a new one, keeping every seq, id, recorded time and hash.",
+        discussion: "verify prints the same head on both. The destination must be new or empty.")
+    @Argument(help: "The store to copy.") var source: String
+    @Argument(help: "A new store directory.") var destination: String
+
+    func run() throws {
+        let from = try StoreOptions.openExisting(source)
+        let to = try StoreOptions.directory(destination)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: to, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError.rejected("copy destination \(destination) is a file; give a new store directory")
+        }
+        let created = !Store.exists(at: to)
+        let store = try Store(path: to, seedMembership: false)
+        let showsProgress = isatty(STDERR_FILENO) == 1
+        do {
+            let head = try store.copy(from: from) { copied, total in
+                if showsProgress { _ = try? write(Array("\u{1B}[2K\rcopied \(copied) of \(total) events".utf8), to: STDERR_FILENO, named: "standard error") }
+            }
+            if showsProgress { _ = try? write([0x0A], to: STDERR_FILENO, named: "standard error") }
+            try output("copied \(head.position) events to \(destination), head \(head.hashHex)")
+        } catch {
+            // A copy that stopped half way is no store to keep; one that was there stays.
+            if created { try? FileManager.default.removeItem(atPath: to) }
+            if let error = error as? InputError { throw CLIError.rejected("\(destination): \(error.message)") }
+            throw error
+        }
+    }
+}
+
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Copy the store consistently while others read and write.")
     @OptionGroup var options: StoreOptions

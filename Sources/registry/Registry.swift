@@ -11,7 +11,7 @@ struct RegistryCommand: AsyncParsableCommand {
         abstract: "The event registry of Sjuhärads kommunalförbund: Navet, MC and growth grants.",
         subcommands: [
             Init.self, Log.self, Import.self, Export.self, Retract.self, Correct.self, ReportCommand.self,
-            Verify.self, Backup.self, Serve.self, UserCommand.self, Demo.self,
+            Verify.self, Backup.self, Copy.self, Serve.self, UserCommand.self, Demo.self,
         ])
 
     /// Exit codes of SPEC §5: 1 rejected input or failed check, 2 usage, 3 store unusable.
@@ -136,12 +136,26 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store, creating it (with the federation's membership) when missing.
-    func openForWriting() throws -> Store { try Store(path: path) }
+    func openForWriting() throws -> Store { try Store(path: Self.directory(path)) }
 
     /// Opens an existing store; a missing one is an error (exit 3).
-    func openExisting() throws -> Store {
-        guard Store.exists(at: path) else { throw CLIError.unusable("no store at \(path) (create one with `registry init`)") }
+    func openExisting() throws -> Store { try Self.openExisting(path) }
+
+    static func openExisting(_ path: String) throws -> Store {
+        guard Store.exists(at: try directory(path)) else { throw CLIError.unusable("no store at \(path) (create one with `registry init`)") }
         return try Store(path: path)
+    }
+
+    /// `path` as a store directory. A `postgres://` URL names a shared log (SPEC §9), which
+    /// this build cannot open yet: refused, rather than made into a directory of that name.
+    static func directory(_ path: String) throws -> String {
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            // Named without its user and password.
+            let place = path.split(separator: "@", maxSplits: 1).last.map(String.init) ?? path
+            let shown = path.contains("@") ? "postgres://…@\(place)" : path
+            throw CLIError.unusable("\(shown): PostgreSQL stores are not available in this build yet; give a store directory")
+        }
+        return path
     }
 }
 
