@@ -69,7 +69,7 @@ extension Report {
             "{\"period\":{\"from\":\"\(part.period.first)\",\"to\":\"\(part.period.last)\"},\"rows\":["
                 + part.rows.map { row in
                     "{\"key\":\(string(row.key)),\"label\":\(string(row.label)),\"cells\":{"
-                        + zip(part.columns, row.cells).map { "\(string($0.key)):\($1)" }.joined(separator: ",") + "}}"
+                        + part.columns.indices.map { "\(string(part.columns[$0].key)):\(part.cellJSON(row, $0))" }.joined(separator: ",") + "}}"
                 }.joined(separator: ",") + "]}"
         }.joined(separator: ",") + "]"
     }
@@ -77,11 +77,10 @@ extension Report {
     /// Headings and cells with one column group per sub-period: "Elever 2013-Q1", "Lärare
     /// 2013-Q1", …, "Elever 2013-Q2", …
     func seriesGrid(blankZeros: Bool, rowHeading: String) -> (header: [String], rows: [[String]]) {
-        func number(_ value: Int) -> String { blankZeros && value == 0 ? "" : String(value) }
         var header = [rowHeading]
         for part in series { header += part.columns.map { $0.label + " " + part.period.label } }
         let body = rows.indices.map { r in
-            [rows[r].label] + series.flatMap { $0.rows[r].cells.map(number) }
+            [rows[r].label] + series.flatMap { part in part.columns.indices.map { part.cellText(part.rows[r], $0, blankZeros: blankZeros) } }
         }
         return (header, body)
     }

@@ -66,9 +66,32 @@ extension Store {
                     key: target.key, label: target.text, cells: [target.minimum ?? 0, outcome ?? 0, share ?? 0, 0, 0, 0],
                     texts: texts, absent: absent))
             }
-            return Report(
+            var report = Report(
                 name: ReportName.targets.rawValue, period: query.period, asOfSeq: position, asOfRecorded: recorded,
                 columns: Self.targetColumns, rows: rows, notes: targetNotes(targets.map(\.0)), compare: nil)
+            // `--by`: each target's outcome within each sub-period of its own period (SPEC §4:
+            // status and pace belong to the whole period, so the groups hold the numbers only).
+            if let by = query.by {
+                let columns = Array(Self.targetColumns.prefix { $0.kind == .number })
+                report.series = try Self.subPeriods(of: query.period, by: by).map { part in
+                    let rows = try targets.map { target, period -> Report.Row in
+                        let from = max(period.first, part.first), to = min(period.last, part.last, day)
+                        var absent: Set<String> = target.minimum == nil ? ["minimum"] : []
+                        var outcome = 0, share = 0
+                        if let measure = target.measure, from <= to {
+                            outcome = try self.outcome(of: measure, from: from, through: to, effective: effective, in: txn)
+                            if let minimum = target.minimum, minimum > 0 { share = (outcome * 100 + minimum / 2) / minimum } else { absent.insert("share") }
+                        } else {
+                            absent.formUnion(["outcome", "share"])
+                        }
+                        return Report.Row(key: target.key, label: target.text, cells: [target.minimum ?? 0, outcome, share], texts: [:], absent: absent)
+                    }
+                    return Report(
+                        name: ReportName.targets.rawValue, period: part, asOfSeq: position, asOfRecorded: recorded,
+                        columns: columns, rows: rows, notes: [], compare: nil)
+                }
+            }
+            return report
         }
     }
 

@@ -321,9 +321,25 @@ struct TargetsFormatsTests {
         #expect(status == 0 && output.contains("valid"), "\(output)")
     }
 
-    @Test func subPeriodsAreRefusedForTargets() throws {
-        var query = ReportQuery(name: .targets, period: try Period.parse("2013"))
+    @Test func subPeriodsGiveEachTargetsOutcomeWithinThem() throws {
+        var query = ReportQuery(name: .targets, period: try Period.parse("2013"), today: Day(iso: "2014-03-01"))
         query.by = .quarter
-        #expect { try GoldenTests.store.report(query) } throws: { ($0 as? InputError)?.field == "by" }
+        let report = try GoldenTests.store.report(query)
+        #expect(report.series.map(\.period.label) == ["2013-Q1", "2013-Q2", "2013-Q3", "2013-Q4"])
+        // The number columns only; a measured target's quarters add up to its year.
+        #expect(report.series[0].columns.map(\.key) == ["minimum", "outcome", "share"])
+        for (r, row) in report.rows.enumerated() where !row.absent.contains("outcome") && !row.absent.contains("minimum") {
+            let quarters = report.series.compactMap { part in part.rows[r].absent.contains("outcome") ? nil : part.rows[r].cells[1] }
+            // Teacher training days are whole days rounded down, in each part: up to one less a part.
+            let sum = quarters.reduce(0, +), whole = row.cells[1]
+            if quarters.count == 4 { #expect(sum <= whole && whole - sum < 4, "\(row.key): \(quarters) against \(whole)") }
+        }
+        // A manual target has no outcome per quarter: null in JSON, blank in the table.
+        let json = try FormatsTests.object(report.json())
+        let series = try #require(json["series"] as? [[String: Any]])
+        let rows = try #require(series[0]["rows"] as? [[String: Any]])
+        let manual = try #require(rows.first { ($0["key"] as? String) == "mc-adcore" })
+        #expect((manual["cells"] as? [String: Any])?["outcome"] is NSNull)
+        #expect(report.table().contains("Utfall 2013-Q4"))
     }
 }
