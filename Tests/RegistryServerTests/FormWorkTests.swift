@@ -62,6 +62,12 @@ import Testing
             ])
             let grants = try fixture.store.events(after: 0).filter { $0.event.type == .grantDecision }
             #expect(grants.count == 1)
+            try await Self.postTwice(browser, fixture, page: "/coach/activity", form: "activity", action: "/coach/activity", [
+                ("kind", "presentation"), ("participants", "18"), ("occurred", today),
+            ])
+            try await Self.postTwice(browser, fixture, page: "/admin/memberships", form: "membership", action: "/admin/memberships", [
+                ("municipality", "1499"), ("unit", "navet"), ("role", "adjunct"), ("from", today), ("occurred", today),
+            ])
         }
     }
 
