@@ -31,7 +31,7 @@ struct McActivityController {
         let query = FormData(query: request)
         var notice: HTML = ""
         if let id = query["saved"].flatMap(EventID.init), let saved = try state.store.event(id: id), try state.mayAccess(saved.event, as: user) {
-            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\"><strong>Sparat:</strong> \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
+            notice = "<div class=\"notice\" id=\"confirmation\" role=\"status\">\(FormIdentity.heading(query)) \(saved.event.type.label) · \(EventSummary.text(saved.event)) · \(saved.event.occurred.description)</div>"
         }
         return try page(user: user, context: context, notice: notice, problem: FormProblem(),
                         values: ["kind": ActivityKind.presentation.rawValue, "occurred": Day.today().description])
@@ -46,7 +46,7 @@ struct McActivityController {
         do {
             let event = try EventForm.event(type: .mcActivity, fields: fields, form: form)
             let appended = try await state.append([event], as: user)
-            return .redirect(to: link("/coach/activity", [("saved", appended[0].event.event.id?.description)]))
+            return .redirect(to: link("/coach/activity", FormIdentity.confirmation(appended[0])))
         } catch let error as InputError {
             let problem = FormProblem(EventForm.problems(type: .mcActivity, fields: fields, form: form, orElse: error), fields: fields)
             return try page(user: user, context: context, notice: "", problem: problem, values: form.values, status: .badRequest)
@@ -63,6 +63,7 @@ struct McActivityController {
             <form method="post" action="/coach/activity" class="card" id="activity">
             <h2>Registrera aktivitet</h2>\(problem.html)
             <input type="hidden" name="csrf" value="\(context.csrf ?? "")">
+            \(FormIdentity.hidden(values))
             <div class="fields">\(problem.inputs(try fields(), values: values, scope: "activity"))</div>
             <button type="submit">Spara aktivitet</button>
             </form>

@@ -177,7 +177,7 @@ struct ReportsController {
             \(footer)
             \(chart)
             \(TrendChart.html(report))
-            <p class="links">Ladda ner: <a href="\(download("csv"))&amp;excel=1">CSV (Excel)</a> <a href="\(download("xlsx"))" id="download-xlsx">Excel-arbetsbok (XLSX)</a> <a href="\(download("json"))">JSON</a> <a href="\(download("json-stat"))">JSON-stat</a></p>
+            <p class="links">Ladda ner: <a href="\(download("csv"))&amp;excel=1" id="download-csv">CSV (Excel)</a> <a href="\(download("xlsx"))" id="download-xlsx">Excel-arbetsbok (XLSX)</a> <a href="\(download("json"))">JSON</a> <a href="\(download("json-stat"))">JSON-stat</a></p>
             </section>
             """
     }

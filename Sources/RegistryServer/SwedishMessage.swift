@@ -6,9 +6,6 @@ enum SwedishMessage {
     static func text(_ error: InputError) -> String {
         if let lookup = error.unknownMunicipality { return text(lookup) }
         let message = error.message
-        // The rules that refuse a second live event name the first one: the page names it too.
-        let id = message.split { " ;,()".contains($0) }.first { $0.count == 36 && $0.filter { $0 == "-" }.count == 4 }
-        let existing = id.map { " (händelse \($0))" } ?? ""
         let translations: [(String, String)] = [
             ("is required", "Måste fyllas i."),
             ("must not be empty", "Måste fyllas i."),
@@ -28,9 +25,11 @@ enum SwedishMessage {
             ("personal identity number", "Det liknar ett personnummer. Ange ett pseudonymt id – aldrig namn eller personnummer."),
             ("pseudonymous id", "Ange ett pseudonymt id: 1–40 tecken A–Z, a–z, 0–9 eller bindestreck – aldrig namn eller personnummer."),
             ("is not a member of", "Kommunen är inte medlem i enheten det datumet."),
-            ("already has an outcome", "Ärendet har redan ett utfall\(existing). Rätta det utfallet i stället för att registrera ett till."),
-            ("is already used by the live mc.case", "Det finns redan ett ärende med det id:t\(existing). Rätta det ärendet i stället."),
-            ("is already used by the live decision", "Beslut-id:t finns redan\(existing). Rätta det beslutet i stället för att registrera det igen."),
+            // The rules that refuse a second live event name the first one by its id, which no page
+            // shows: the page's offer after the message names it by its number in the log instead.
+            ("already has an outcome", "Ärendet har redan ett utfall. Rätta det utfallet i stället för att registrera ett till."),
+            ("is already used by the live mc.case", "Det finns redan ett ärende med det id:t. Rätta det ärendet i stället."),
+            ("is already used by the live decision", "Beslut-id:t finns redan. Rätta det beslutet i stället för att registrera det igen."),
             ("on or after the case's occurred date", "Utfallet kan inte ligga före datumet då ärendet öppnades."),
             ("must be the case's municipality", "Utfallet ska ha samma kommun som ärendet."),
             ("log the case again before its outcome", "Ärendet är ångrat. Registrera ärendet på nytt innan utfallet."),

@@ -62,6 +62,12 @@ import Testing
             ])
             let grants = try fixture.store.events(after: 0).filter { $0.event.type == .grantDecision }
             #expect(grants.count == 1)
+            try await Self.postTwice(browser, fixture, page: "/coach/activity", form: "activity", action: "/coach/activity", [
+                ("kind", "presentation"), ("participants", "18"), ("occurred", today),
+            ])
+            try await Self.postTwice(browser, fixture, page: "/admin/memberships", form: "membership", action: "/admin/memberships", [
+                ("municipality", "1499"), ("unit", "navet"), ("role", "adjunct"), ("from", today), ("occurred", today),
+            ])
         }
     }
 
@@ -85,6 +91,10 @@ import Testing
             let second = try await browser.post("/coach/outcome", [("case", "MC-F-1"), ("outcome", "own-business"), ("occurred", today)])
             #expect(second.status == .badRequest)
             #expect(second.text.contains("Ärendet har redan ett utfall"))
+            // Named as the log names it, by its number, not by an id no page shows.
+            let outcomeSeq = try #require(try fixture.store.event(id: outcomeID)?.seq)
+            #expect(!second.text.contains("händelse \(outcomeID)"))
+            #expect(second.text.contains("Rätta det som redan finns (händelse \(outcomeSeq))"))
             #expect(second.text.contains("<a href=\"/coach/fix?id=\(outcomeID)\" id=\"fix-existing\">"))
 
             // The fix form holds the outcome as it counts now; the fix replaces it.
@@ -128,6 +138,7 @@ import Testing
             let again = try await browser.post("/grants", decision)
             #expect(again.status == .badRequest)
             #expect(again.text.contains("<a href=\"/grants/fix?id=\(id)\" id=\"fix-existing\">"))
+            #expect(again.text.contains("Beslut-id:t finns redan.") && !again.text.contains("händelse \(id)"))
 
             let form = try await browser.get("/grants/fix?id=\(id)").text
             #expect(form.contains("value=\"Drivhuset\"") && form.contains("value=\"800000\""))

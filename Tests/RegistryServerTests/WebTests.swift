@@ -386,7 +386,8 @@ import Testing
             // A case id is unique among live cases (SPEC §2): the page names the case to correct.
             let again = try await browser.post("/coach/case", [("case", "MC-M-1"), ("municipality", "mark"), ("service", "core"), ("occurred", today)])
             #expect(again.status == .badRequest)
-            #expect(again.text.contains("Det finns redan ett ärende med det id:t (händelse "))
+            #expect(again.text.contains("Det finns redan ett ärende med det id:t."))
+            #expect(again.text.contains("id=\"fix-existing\">Rätta det som redan finns (händelse "))
         }
     }
 
