@@ -65,12 +65,8 @@ struct AmendPages: Sendable {
         let fields = try await fields(type)
         do {
             let extra = try await complete(type, &form)
-            var object: JSONObject = FormIdentity.member(form) + [
-                ("type", .string("correction")), ("occurred", .string(Day.today().description)),
-                ("target", .string(target.event.id?.description ?? "")),
-                ("replacement", .object(EventForm.object(type: type, fields: fields, form: form, extra: extra))),
-            ]
-            if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
+            let object = Amendment.correction(
+                of: target.event.id?.description ?? "", replacement: EventForm.object(type: type, fields: fields, form: form, extra: extra), form: form)
             let appended = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link(base, FormIdentity.confirmation(appended[0])))
         } catch let error as InputError {
@@ -96,10 +92,7 @@ struct AmendPages: Sendable {
                 .response(from: request, context: context)
         }
         do {
-            var object: JSONObject = FormIdentity.member(form) + [
-                ("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target.event.id?.description ?? "")),
-            ]
-            if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
+            let object = Amendment.retraction(of: target.event.id?.description ?? "", form: form)
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link(base, [("undone", target.event.id?.description)]))
         } catch let error as InputError {

@@ -85,11 +85,7 @@ struct MembershipController {
             var values = EventForm.values(of: current)
             values["to"] = last
             let replacement = EventForm.object(type: .membership, fields: Self.fields(), form: FormData(values.map { ($0.key, $0.value) }))
-            let object: JSONObject = FormIdentity.member(form) + [
-                ("type", .string("correction")), ("occurred", .string(Day.today().description)), ("target", .string(id.description)),
-                ("replacement", .object(replacement)),
-                ("reason", .string("avslutat: sista dag \(last)")),
-            ]
+            let object = Amendment.correction(of: id.description, replacement: replacement, form: form, reason: "avslutat: sista dag \(last)")
             let appended = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link("/admin/memberships", FormIdentity.confirmation(appended[0])))
         } catch let error as InputError {

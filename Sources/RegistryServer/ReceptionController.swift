@@ -200,8 +200,7 @@ struct ReceptionController {
         // Back to the tab the user was on, not the first one (a page from before has none).
         let tab = Self.navetType(form["type"])
         do {
-            var object: JSONObject = FormIdentity.member(form) + [("type", .string("retraction")), ("occurred", .string(Day.today().description)), ("target", .string(target))]
-            if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
+            let object = Amendment.retraction(of: target, form: form)
             _ = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link("/reception", [("type", tab?.rawValue), ("undone", target)]))
         } catch let error as InputError {
@@ -237,12 +236,8 @@ struct ReceptionController {
         let type = target.event.type
         let fields = try await fields(type)
         do {
-            var object: JSONObject = FormIdentity.member(form) + [
-                ("type", .string("correction")), ("occurred", .string(Day.today().description)),
-                ("target", .string(target.event.id?.description ?? "")),
-                ("replacement", .object(EventForm.object(type: type, fields: fields, form: form))),
-            ]
-            if let reason = form.text("reason") { object.append(("reason", .string(reason))) }
+            let object = Amendment.correction(
+                of: target.event.id?.description ?? "", replacement: EventForm.object(type: type, fields: fields, form: form), form: form)
             let appended = try await state.append([try Event.decode(.object(object), today: .today())], as: user)
             return .redirect(to: link("/reception", [("type", type.rawValue)] + FormIdentity.confirmation(appended[0])))
         } catch let error as InputError {
